@@ -1,0 +1,4 @@
+//! keyproj: a self-hosted tracker for a county's major investment projects, with a map.
+//! See `docs/architecture.md` for how the pieces fit.
+
+pub mod domain;
