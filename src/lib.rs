@@ -1,4 +1,10 @@
 //! keyproj: a self-hosted tracker for a county's major investment projects, with a map.
 //! See `docs/architecture.md` for how the pieces fit.
 
+pub mod cli;
+pub mod demo;
 pub mod domain;
+pub mod geo;
+pub mod http;
+pub mod ledger;
+pub mod store;

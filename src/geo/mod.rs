@@ -1,0 +1,5 @@
+//! Geography: the town layer and GeoJSON output.
+
+pub mod towns;
+
+pub use towns::{Town, TownLayer};

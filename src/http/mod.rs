@@ -1,0 +1,130 @@
+//! The HTTP API: an axum router over the store. Handlers are thin: parse, call, render.
+
+mod error;
+mod extract;
+mod geojson;
+mod openapi;
+mod projects;
+mod towns;
+
+pub use error::ApiError;
+
+use crate::domain::calendar::civil_date;
+use crate::store::{Actor, Store};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// Largest request body accepted (JSON); spreadsheet uploads get their own limit.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The clock handlers read "now" and "today" from; tests fix it.
+#[derive(Clone, Copy, Debug)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    /// Today's civil date in Asia/Shanghai.
+    pub fn today(self) -> NaiveDate {
+        civil_date(self.now())
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn new(store: Arc<Store>) -> AppState {
+        AppState {
+            store,
+            clock: Clock::System,
+        }
+    }
+
+    /// Who is acting. Until accounts exist every API caller is anonymous.
+    fn actor(&self) -> Actor {
+        Actor::new("anonymous", "api")
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi::document))
+        .merge(towns::routes())
+        .merge(projects::routes())
+        .fallback(api_not_found);
+    Router::new()
+        .nest("/api", api)
+        .route("/", get(index))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    let database = state.store.backend_name();
+    match state.store.ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ok", "database": database })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": database })),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "没有这个接口",
+        "no such endpoint",
+    )
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "页面不存在",
+        "no such page",
+    )
+}
+
+/// A plain start page until the web app lands: what runs here and where the API is.
+async fn index() -> Html<&'static str> {
+    Html(include_str!("../../web/index.html"))
+}

@@ -1,0 +1,476 @@
+//! `/api/projects…`: the ledger.
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{Json, Path, Query};
+use super::geojson::{Feature, FeatureCollection, PointGeometry};
+use crate::domain::Chain;
+use crate::domain::Tier;
+use crate::domain::error::FieldError;
+use crate::domain::lists::ListLevel;
+use crate::domain::milestone::{MilestoneKind, MilestoneUpdate};
+use crate::domain::project::{ProjectInput, ProjectPatch, ReportInput, StateChange};
+use crate::domain::status::{State as ProjectState, Status};
+use crate::ledger;
+use crate::store::{ProjectFilter, StoreError};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+use std::hash::{Hash, Hasher};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(list).post(create))
+        .route("/projects.geojson", get(points))
+        .route("/projects/{id}", get(one).patch(update))
+        .route("/projects/{id}/milestones/{kind}", put(milestone))
+        .route("/projects/{id}/reports", post(report))
+        .route("/projects/{id}/suspend", post(suspend))
+        .route("/projects/{id}/resume", post(resume))
+        .route("/projects/{id}/withdraw", post(withdraw))
+        .route("/projects/{id}/history", get(history))
+}
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 1000;
+
+/// The shared list filters as they arrive in a query string (all text, checked here so every
+/// mistake gets a bilingual message naming the parameter).
+#[derive(Debug, Default, Deserialize)]
+pub struct FilterParams {
+    year: Option<String>,
+    town: Option<String>,
+    chain: Option<String>,
+    tier: Option<String>,
+    status: Option<String>,
+    list: Option<String>,
+    q: Option<String>,
+    bbox: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+fn bad_param(name: &str, value: &str, expected_zh: &str, expected_en: &str) -> FieldError {
+    FieldError::new(
+        name,
+        format!("参数{name}的值“{value}”无效,应为{expected_zh}"),
+        format!("invalid {name} \"{value}\": expected {expected_en}"),
+    )
+}
+
+fn parse_enum<T>(
+    errors: &mut Vec<FieldError>,
+    name: &str,
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    codes: String,
+) -> Option<T> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let parsed = parse(v);
+    if parsed.is_none() {
+        errors.push(bad_param(
+            name,
+            v,
+            &format!("以下之一:{codes}"),
+            &format!("one of: {codes}"),
+        ));
+    }
+    parsed
+}
+
+fn parse_int(
+    errors: &mut Vec<FieldError>,
+    name: &str,
+    value: Option<&str>,
+    range: std::ops::RangeInclusive<i64>,
+) -> Option<i64> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    match v.parse::<i64>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            let (a, b) = (range.start(), range.end());
+            errors.push(bad_param(
+                name,
+                v,
+                &format!("{a}至{b}之间的整数"),
+                &format!("an integer from {a} to {b}"),
+            ));
+            None
+        }
+    }
+}
+
+fn parse_bbox(errors: &mut Vec<FieldError>, value: Option<&str>) -> Option<[f64; 4]> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let nums: Vec<f64> = v
+        .split(',')
+        .filter_map(|s| s.trim().parse::<f64>().ok())
+        .filter(|n| n.is_finite())
+        .collect();
+    match nums.as_slice() {
+        [a, b, c, d]
+            if a <= c
+                && b <= d
+                && (-180.0..=180.0).contains(a)
+                && (-180.0..=180.0).contains(c)
+                && (-90.0..=90.0).contains(b)
+                && (-90.0..=90.0).contains(d) =>
+        {
+            Some([*a, *b, *c, *d])
+        }
+        _ => {
+            errors.push(bad_param(
+                "bbox",
+                v,
+                "“最小经度,最小纬度,最大经度,最大纬度”",
+                "minLon,minLat,maxLon,maxLat in WGS84",
+            ));
+            None
+        }
+    }
+}
+
+impl FilterParams {
+    /// Check every parameter; the town may be a code, a name or an alias.
+    pub fn into_filter(self) -> Result<ProjectFilter, ApiError> {
+        self.into_filter_with_towns(None)
+    }
+
+    fn into_filter_with_towns(
+        self,
+        towns: Option<&crate::geo::TownLayer>,
+    ) -> Result<ProjectFilter, ApiError> {
+        let mut errors = Vec::new();
+        let town_code = self
+            .town
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .and_then(|t| match towns {
+                Some(layer) => match layer.resolve(t) {
+                    Some(town) => Some(town.code.clone()),
+                    None => {
+                        errors.push(FieldError::new(
+                            "town",
+                            format!("未知的镇街“{t}”"),
+                            format!("unknown town \"{t}\""),
+                        ));
+                        None
+                    }
+                },
+                None => Some(t.to_string()),
+            });
+        let filter = ProjectFilter {
+            year: parse_int(&mut errors, "year", self.year.as_deref(), 2000..=2100)
+                .map(|y| y as i32),
+            town_code,
+            chain: parse_enum(
+                &mut errors,
+                "chain",
+                self.chain.as_deref(),
+                Chain::parse,
+                Chain::codes(),
+            ),
+            tier: parse_enum(
+                &mut errors,
+                "tier",
+                self.tier.as_deref(),
+                Tier::parse,
+                Tier::ALL.map(Tier::code).join(", "),
+            ),
+            status: parse_enum(
+                &mut errors,
+                "status",
+                self.status.as_deref(),
+                Status::parse,
+                Status::codes(),
+            ),
+            list: parse_enum(
+                &mut errors,
+                "list",
+                self.list.as_deref(),
+                ListLevel::parse,
+                ListLevel::codes(),
+            ),
+            q: self
+                .q
+                .map(|q| q.trim().chars().take(100).collect::<String>())
+                .filter(|q| !q.is_empty()),
+            bbox: parse_bbox(&mut errors, self.bbox.as_deref()),
+            limit: parse_int(&mut errors, "limit", self.limit.as_deref(), 1..=MAX_LIMIT)
+                .unwrap_or(DEFAULT_LIMIT),
+            offset: parse_int(
+                &mut errors,
+                "offset",
+                self.offset.as_deref(),
+                0..=i64::from(i32::MAX),
+            )
+            .unwrap_or(0),
+        };
+        if errors.is_empty() {
+            Ok(filter)
+        } else {
+            let mut e = ApiError::invalid(crate::domain::Invalid(errors));
+            e.status = StatusCode::BAD_REQUEST;
+            e.code = "invalid_query";
+            Err(e)
+        }
+    }
+}
+
+async fn filter_from(state: &AppState, params: FilterParams) -> Result<ProjectFilter, ApiError> {
+    let towns = if params.town.is_some() {
+        Some(state.store.town_layer().await?)
+    } else {
+        None
+    };
+    params.into_filter_with_towns(towns.as_deref())
+}
+
+/// A body with a weak ETag of its content; `If-None-Match` with the same tag gets 304.
+pub fn etag_response(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Response {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut h);
+    let tag = format!("W/\"{:016x}\"", h.finish());
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let tag_value = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("W/\"0\""));
+    if matches {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag_value)]).into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::ETAG, tag_value),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) -> Result<Response, ApiError> {
+    Ok((status, axum::Json(value)).into_response())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Json(input): Json<ProjectInput>,
+) -> Result<Response, ApiError> {
+    let towns = state.store.town_layer().await?;
+    let new = ledger::new_project(&input, &towns, state.clock.today())?;
+    let project = state
+        .store
+        .create_project(new, &state.actor(), state.clock.now())
+        .await?;
+    let location = HeaderValue::from_str(&format!("/api/projects/{}", project.id))
+        .unwrap_or(HeaderValue::from_static("/api/projects"));
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(project),
+    )
+        .into_response())
+}
+
+#[derive(serde::Serialize)]
+struct Page<T> {
+    items: Vec<T>,
+    total: i64,
+    limit: i64,
+    offset: i64,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<FilterParams>,
+) -> Result<Response, ApiError> {
+    let filter = filter_from(&state, params).await?;
+    let (items, total) = state.store.list_projects(&filter).await?;
+    json_response(
+        StatusCode::OK,
+        &Page {
+            items,
+            total,
+            limit: filter.limit,
+            offset: filter.offset,
+        },
+    )
+}
+
+/// Project points for the map, filtered like the ledger (no paging: the map wants them all).
+async fn points(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<FilterParams>,
+) -> Result<Response, ApiError> {
+    let filter = filter_from(&state, params).await?;
+    let rows = state.store.project_points(&filter).await?;
+    let features = rows
+        .iter()
+        .map(|r| Feature::new(Some(r.id), PointGeometry::new(r.lon, r.lat), r))
+        .collect();
+    let body = serde_json::to_vec(&FeatureCollection::new(features, None))
+        .map_err(|_| ApiError::internal())?;
+    Ok(etag_response(&headers, body, "application/geo+json"))
+}
+
+async fn one(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let project = state.store.project(id).await?;
+    json_response(StatusCode::OK, &project)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(patch): Json<ProjectPatch>,
+) -> Result<Response, ApiError> {
+    let towns = state.store.town_layer().await?;
+    let project = state
+        .store
+        .modify_project(
+            id,
+            Some(patch.version),
+            "update",
+            &state.actor(),
+            state.clock.now(),
+            |p| ledger::apply_patch(p, &patch, &towns).map_err(StoreError::from),
+        )
+        .await?;
+    json_response(StatusCode::OK, &project)
+}
+
+/// A field present in the body (possibly `null`) versus absent (unchanged).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<NaiveDate>>, D::Error> {
+    Option::<NaiveDate>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MilestoneChange {
+    #[serde(default, deserialize_with = "present")]
+    planned: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    actual: Option<Option<NaiveDate>>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+async fn milestone(
+    State(state): State<AppState>,
+    Path((id, kind)): Path<(i64, String)>,
+    Json(change): Json<MilestoneChange>,
+) -> Result<Response, ApiError> {
+    let kind = MilestoneKind::parse(&kind).ok_or_else(|| {
+        ApiError::field(FieldError::new(
+            "kind",
+            format!("未知的节点“{kind}”,可选:{}", MilestoneKind::codes()),
+            format!(
+                "unknown milestone \"{kind}\": expected one of {}",
+                MilestoneKind::codes()
+            ),
+        ))
+    })?;
+    let (now, today) = (state.clock.now(), state.clock.today());
+    let actor = state.actor();
+    let project = state
+        .store
+        .modify_project(
+            id,
+            change.version,
+            &format!("milestone.{kind}"),
+            &actor,
+            now,
+            |p| {
+                let current = p.milestones.get(kind);
+                let update = MilestoneUpdate {
+                    planned: change.planned.unwrap_or(current.planned),
+                    actual: change.actual.unwrap_or(current.actual),
+                    reason: change.reason.clone(),
+                };
+                ledger::apply_milestone(p, kind, &update, &actor.name, now, today)
+                    .map_err(StoreError::from)
+            },
+        )
+        .await?;
+    json_response(StatusCode::OK, &project)
+}
+
+async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(input): Json<ReportInput>,
+) -> Result<Response, ApiError> {
+    let report = input.to_report(state.clock.today())?;
+    let project = state
+        .store
+        .put_report(
+            id,
+            input.version,
+            &report,
+            &state.actor(),
+            state.clock.now(),
+        )
+        .await?;
+    json_response(StatusCode::OK, &project)
+}
+
+async fn change_state(
+    state: AppState,
+    id: i64,
+    to: ProjectState,
+    action: &str,
+    change: StateChange,
+) -> Result<Response, ApiError> {
+    let project = state
+        .store
+        .modify_project(
+            id,
+            change.version,
+            action,
+            &state.actor(),
+            state.clock.now(),
+            |p| ledger::change_state(p, to, change.reason.as_deref()).map_err(StoreError::from),
+        )
+        .await?;
+    json_response(StatusCode::OK, &project)
+}
+
+async fn suspend(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(c): Json<StateChange>,
+) -> Result<Response, ApiError> {
+    change_state(state, id, ProjectState::Suspended, "suspend", c).await
+}
+
+async fn resume(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(c): Json<StateChange>,
+) -> Result<Response, ApiError> {
+    change_state(state, id, ProjectState::Active, "resume", c).await
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(c): Json<StateChange>,
+) -> Result<Response, ApiError> {
+    change_state(state, id, ProjectState::Withdrawn, "withdraw", c).await
+}
+
+async fn history(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    // 404 for a project that does not exist, rather than an empty history.
+    state.store.project(id).await?;
+    let records = state.store.history("project", &id.to_string()).await?;
+    json_response(StatusCode::OK, &serde_json::json!({ "items": records }))
+}

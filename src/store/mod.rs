@@ -1,0 +1,224 @@
+//! Storage: one interface over SQLite (embedded default) and PostgreSQL, chosen by the
+//! `DATABASE_URL` scheme. The SQL is written once (`sql.rs`, `$1` placeholders) and compiled
+//! for each backend with its concrete sqlx types, so neither backend goes through `Any`.
+
+mod model;
+mod postgres;
+mod sqlite;
+
+pub use model::*;
+
+use crate::domain::Invalid;
+use crate::domain::project::Project;
+use crate::domain::report::MonthlyReport;
+use crate::domain::status::State;
+use crate::geo::TownLayer;
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, RwLock};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The caller's version is stale: someone else changed the project first.
+    #[error("version conflict: the project is at version {current}")]
+    Conflict { current: i64 },
+    #[error("duplicate project code {0}")]
+    DuplicateCode(String),
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("{0}")]
+    TownsInUse(String),
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<Invalid> for StoreError {
+    fn from(e: Invalid) -> Self {
+        StoreError::Invalid(e)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+enum Backend {
+    Sqlite(sqlite::Backend),
+    Postgres(postgres::Backend),
+}
+
+/// Run the same call on whichever backend this store has.
+macro_rules! on_backend {
+    ($self:expr, $b:ident => $call:expr) => {
+        match &$self.backend {
+            Backend::Sqlite($b) => $call,
+            Backend::Postgres($b) => $call,
+        }
+    };
+}
+
+/// The database, plus a cache of the town layer keyed by its stored revision (so several
+/// app instances sharing one PostgreSQL all see a re-imported layer).
+pub struct Store {
+    backend: Backend,
+    towns: RwLock<Option<(i64, Arc<TownLayer>)>>,
+}
+
+impl Store {
+    /// Connect (creating a SQLite file if needed), migrate, and seed the default town layer.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite(sqlite::Backend::connect(url).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres(postgres::Backend::connect(url).await?)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let store = Store {
+            backend,
+            towns: RwLock::new(None),
+        };
+        on_backend!(store, b => b.migrate().await)?;
+        if on_backend!(store, b => b.town_count().await)? == 0 {
+            let actor = Actor::system("migrate");
+            store
+                .replace_town_layer(&TownLayer::tengzhou(), &actor, Utc::now())
+                .await?;
+        }
+        Ok(store)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn ping(&self) -> StoreResult<()> {
+        on_backend!(self, b => b.ping().await)
+    }
+
+    pub async fn close(&self) {
+        on_backend!(self, b => b.close().await)
+    }
+
+    /// The town layer, reloaded only when its stored revision changed.
+    pub async fn town_layer(&self) -> StoreResult<Arc<TownLayer>> {
+        let revision = on_backend!(self, b => b.town_layer_revision().await)?;
+        if let Ok(guard) = self.towns.read() {
+            if let Some((r, layer)) = guard.as_ref() {
+                if *r == revision {
+                    return Ok(layer.clone());
+                }
+            }
+        }
+        let layer = Arc::new(on_backend!(self, b => b.load_town_layer().await)?);
+        if let Ok(mut guard) = self.towns.write() {
+            *guard = Some((revision, layer.clone()));
+        }
+        Ok(layer)
+    }
+
+    /// Replace the whole town layer. Fails (changing nothing) if projects use a code the
+    /// new layer lacks.
+    pub async fn replace_town_layer(
+        &self,
+        layer: &TownLayer,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_backend!(self, b => b.replace_town_layer(layer, actor, now).await)
+    }
+
+    pub async fn town_stats(&self, filter: &ProjectFilter) -> StoreResult<Vec<TownStat>> {
+        on_backend!(self, b => b.town_stats(filter).await)
+    }
+
+    pub async fn create_project(
+        &self,
+        new: NewProject,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Project> {
+        on_backend!(self, b => b.create_project(new, actor, now).await)
+    }
+
+    /// Load many projects (with their reports and state) in one transaction: the demo year,
+    /// and later imports. All or nothing.
+    pub async fn create_projects(
+        &self,
+        batch: Vec<NewProjectWithReports>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>> {
+        on_backend!(self, b => b.create_projects(batch, actor, now).await)
+    }
+
+    pub async fn project(&self, id: i64) -> StoreResult<Project> {
+        on_backend!(self, b => b.project(id).await)
+    }
+
+    pub async fn list_projects(&self, filter: &ProjectFilter) -> StoreResult<(Vec<Project>, i64)> {
+        on_backend!(self, b => b.list_projects(filter).await)
+    }
+
+    pub async fn project_points(&self, filter: &ProjectFilter) -> StoreResult<Vec<ProjectPoint>> {
+        on_backend!(self, b => b.project_points(filter).await)
+    }
+
+    /// Read-modify-write one project in a transaction: `change` edits the aggregate (and
+    /// validates); the store bumps the version, rewrites what changed and audits before/after.
+    /// `expected_version`, when given, must match or nothing changes (409).
+    pub async fn modify_project<F>(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        action: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        change: F,
+    ) -> StoreResult<Project>
+    where
+        F: FnOnce(&mut Project) -> Result<(), StoreError> + Send,
+    {
+        on_backend!(self, b => b.modify_project(id, expected_version, action, actor, now, change).await)
+    }
+
+    /// Store a monthly report (replacing the same month's), bumping the project's version.
+    pub async fn put_report(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        report: &MonthlyReport,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Project> {
+        on_backend!(self, b => b.put_report(id, expected_version, report, actor, now).await)
+    }
+
+    pub async fn history(&self, entity: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>> {
+        on_backend!(self, b => b.history(entity, entity_id).await)
+    }
+
+    pub async fn project_count(&self) -> StoreResult<i64> {
+        on_backend!(self, b => b.project_count().await)
+    }
+
+    /// Changes whenever any data changes (the newest audit record): a cheap cache key.
+    pub async fn data_revision(&self) -> StoreResult<i64> {
+        on_backend!(self, b => b.data_revision().await)
+    }
+}
+
+/// Suspend, resume or withdraw (the explicit part of status).
+pub fn set_state(project: &mut Project, state: State, reason: Option<String>) {
+    project.state = state;
+    project.state_reason = reason;
+}

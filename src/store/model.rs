@@ -1,0 +1,112 @@
+//! Values that cross the store boundary.
+
+use crate::domain::Chain;
+use crate::domain::Tier;
+use crate::domain::lists::{ListLevel, Membership};
+use crate::domain::milestone::Milestones;
+use crate::domain::money::Yuan;
+use crate::domain::project::Location;
+use crate::domain::report::MonthlyReport;
+use crate::domain::status::{State, Status};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Who made a change and through what (web, API, CLI, import file and row, demo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub source: String,
+}
+
+impl Actor {
+    pub fn new(name: impl Into<String>, source: impl Into<String>) -> Actor {
+        Actor {
+            name: name.into(),
+            source: source.into(),
+        }
+    }
+
+    pub fn system(source: &str) -> Actor {
+        Actor::new("system", source)
+    }
+}
+
+/// A validated new project, ready to store.
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub code: Option<String>,
+    pub name: String,
+    pub company: Option<String>,
+    pub town_code: String,
+    pub zone: Option<String>,
+    pub chain: Chain,
+    pub total_investment_yuan: Yuan,
+    pub location: Location,
+    pub address: Option<String>,
+    pub responsible_unit: Option<String>,
+    pub responsible_leader: Option<String>,
+    pub sample: bool,
+    pub milestones: Milestones,
+    pub lists: Vec<Membership>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProjectWithReports {
+    pub project: NewProject,
+    pub reports: Vec<MonthlyReport>,
+    pub state: Option<(State, String)>,
+}
+
+/// Filters shared by the ledger, the map and the reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectFilter {
+    pub year: Option<i32>,
+    pub town_code: Option<String>,
+    pub chain: Option<Chain>,
+    pub tier: Option<Tier>,
+    pub status: Option<Status>,
+    pub list: Option<ListLevel>,
+    pub q: Option<String>,
+    /// min lon, min lat, max lon, max lat (WGS84)
+    pub bbox: Option<[f64; 4]>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One project as a map point: exactly the GeoJSON properties, read straight from a row.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ProjectPoint {
+    pub id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub tier: String,
+    pub chain: String,
+    pub town: String,
+    pub status: String,
+    pub total_investment_yuan: i64,
+    pub location_precision: String,
+    #[serde(skip)]
+    pub lon: f64,
+    #[serde(skip)]
+    pub lat: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct TownStat {
+    pub code: String,
+    pub project_count: i64,
+    pub investment_yuan: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub source: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<sqlx::types::Json<serde_json::Value>>,
+    pub after: Option<sqlx::types::Json<serde_json::Value>>,
+}

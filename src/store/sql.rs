@@ -1,0 +1,1053 @@
+// The store's SQL, written once and compiled per backend: this file is `include!`d by
+// `sqlite.rs` and `postgres.rs`, which define `Db`, `Conn`, `MIGRATOR`, `open_pool` and
+// `begin_write`. Placeholders are `$1` (both backends accept them); dynamic filters use
+// `QueryBuilder`, which numbers binds for the backend.
+
+use super::{
+    Actor, AuditRecord, NewProject, NewProjectWithReports, ProjectFilter, ProjectPoint, StoreError,
+    StoreResult, TownStat,
+};
+use crate::domain::Chain;
+use crate::domain::Tier;
+use crate::domain::calendar::civil_date;
+use crate::domain::coords::LonLat;
+use crate::domain::lists::{BuildType, ListKind, ListLevel, Membership};
+use crate::domain::milestone::{Milestone, MilestoneKind, Milestones, Replan};
+use crate::domain::money::Yuan;
+use crate::domain::project::{Location, LocationPrecision, Project, StoredReport, TownRef};
+use crate::domain::report::{Factor, MonthlyReport, Period, Problem};
+use crate::domain::status::{State, Status};
+use crate::geo::{Town, TownLayer};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::types::Json;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
+
+pub struct Backend {
+    pool: sqlx::Pool<Db>,
+}
+
+const PROJECT_COLUMNS: &str = "p.id, p.code, p.name, p.company, p.town_code, COALESCE(t.name, p.town_code) AS town_name, \
+     p.zone, p.chain, p.total_investment_yuan, p.tier, p.status, p.state, p.state_reason, p.lon, p.lat, \
+     p.location_precision, p.outside_county, p.address, p.responsible_unit, p.responsible_leader, p.sample, \
+     p.version, p.created_at, p.updated_at";
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    code: Option<String>,
+    name: String,
+    company: Option<String>,
+    town_code: String,
+    town_name: String,
+    zone: Option<String>,
+    chain: String,
+    total_investment_yuan: i64,
+    tier: String,
+    status: String,
+    state: String,
+    state_reason: Option<String>,
+    lon: f64,
+    lat: f64,
+    location_precision: String,
+    outside_county: bool,
+    address: Option<String>,
+    responsible_unit: Option<String>,
+    responsible_leader: Option<String>,
+    sample: bool,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MilestoneRow {
+    project_id: i64,
+    kind: String,
+    baseline: Option<NaiveDate>,
+    planned: Option<NaiveDate>,
+    actual: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReplanRow {
+    project_id: i64,
+    kind: String,
+    from_date: Option<NaiveDate>,
+    to_date: Option<NaiveDate>,
+    reason: String,
+    actor: String,
+    at: DateTime<Utc>,
+    effective: NaiveDate,
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    project_id: i64,
+    year: i32,
+    list: String,
+    kind: String,
+    build_type: String,
+    annual_plan_yuan: i64,
+    effective_from: Option<NaiveDate>,
+    effective_to: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    period: String,
+    completed_yuan: i64,
+    funds_arrived_yuan: i64,
+    note: Option<String>,
+    reported_at: DateTime<Utc>,
+    reported_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProblemRow {
+    period: String,
+    factor: String,
+    text: String,
+    responsible_unit: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TownRow {
+    code: String,
+    name: String,
+    name_hant: Option<String>,
+    name_en: Option<String>,
+    pinyin: Option<String>,
+    kind: Option<String>,
+    seat_lon: f64,
+    seat_lat: f64,
+    geometry: Option<String>,
+    approximate: bool,
+    aliases: String,
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} {value:?}"))
+}
+
+fn parse_code<T>(what: &str, value: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
+    parse(value).ok_or_else(|| corrupt(what, value))
+}
+
+fn duplicate_code_or(e: sqlx::Error, code: Option<&str>) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::DuplicateCode(code.unwrap_or_default().to_string())
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
+impl ProjectRow {
+    fn into_project(self) -> StoreResult<Project> {
+        Ok(Project {
+            id: self.id,
+            code: self.code.unwrap_or_default(),
+            name: self.name,
+            company: self.company,
+            town: TownRef {
+                code: self.town_code,
+                name: self.town_name,
+            },
+            zone: self.zone,
+            chain: parse_code("chain", &self.chain, Chain::parse)?,
+            total_investment_yuan: Yuan(self.total_investment_yuan),
+            tier: parse_code("tier", &self.tier, Tier::parse)?,
+            status: parse_code("status", &self.status, Status::parse)?,
+            state: parse_code("state", &self.state, State::parse)?,
+            state_reason: self.state_reason,
+            location: Location {
+                lon: self.lon,
+                lat: self.lat,
+                precision: parse_code(
+                    "location precision",
+                    &self.location_precision,
+                    LocationPrecision::parse,
+                )?,
+                outside_county: self.outside_county,
+            },
+            address: self.address,
+            responsible_unit: self.responsible_unit,
+            responsible_leader: self.responsible_leader,
+            sample: self.sample,
+            milestones: Milestones::default(),
+            lists: vec![],
+            reports: None,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// `WHERE …` for the shared project filters (`p` is the projects table).
+fn push_filter(qb: &mut QueryBuilder<'_, Db>, f: &ProjectFilter) {
+    qb.push(" WHERE 1 = 1");
+    if f.year.is_some() || f.list.is_some() {
+        qb.push(" AND EXISTS (SELECT 1 FROM list_memberships m WHERE m.project_id = p.id");
+        if let Some(year) = f.year {
+            qb.push(" AND m.year = ").push_bind(year);
+        }
+        if let Some(list) = f.list {
+            qb.push(" AND m.list = ").push_bind(list.code());
+        }
+        qb.push(")");
+    }
+    if let Some(town) = &f.town_code {
+        qb.push(" AND p.town_code = ").push_bind(town.clone());
+    }
+    if let Some(chain) = f.chain {
+        qb.push(" AND p.chain = ").push_bind(chain.code());
+    }
+    if let Some(tier) = f.tier {
+        qb.push(" AND p.tier = ").push_bind(tier.code());
+    }
+    if let Some(status) = f.status {
+        qb.push(" AND p.status = ").push_bind(status.code());
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        // Escape LIKE's wildcards so `%` and `_` in a search are literal.
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{}%", escaped.to_lowercase());
+        qb.push(" AND (LOWER(p.name) LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        qb.push(" OR LOWER(COALESCE(p.code, '')) LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        qb.push(" OR LOWER(COALESCE(p.company, '')) LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some([min_lon, min_lat, max_lon, max_lat]) = f.bbox {
+        qb.push(" AND p.lon >= ").push_bind(min_lon);
+        qb.push(" AND p.lon <= ").push_bind(max_lon);
+        qb.push(" AND p.lat >= ").push_bind(min_lat);
+        qb.push(" AND p.lat <= ").push_bind(max_lat);
+    }
+}
+
+/// Fill milestones, re-plans and lists (and reports, if asked) into loaded projects.
+async fn attach_details(
+    conn: &mut Conn,
+    projects: &mut [Project],
+    with_reports: bool,
+) -> StoreResult<()> {
+    if projects.is_empty() {
+        return Ok(());
+    }
+    let index: HashMap<i64, usize> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
+    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+    let in_ids = |sql: &str| {
+        let mut qb = QueryBuilder::<Db>::new(sql);
+        qb.push(" WHERE project_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in &ids {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        qb
+    };
+
+    let rows: Vec<MilestoneRow> =
+        in_ids("SELECT project_id, kind, baseline, planned, actual FROM milestones")
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await?;
+    for r in rows {
+        let kind = parse_code("milestone kind", &r.kind, MilestoneKind::parse)?;
+        if let Some(&i) = index.get(&r.project_id) {
+            let m = projects[i].milestones.get_mut(kind);
+            m.baseline = r.baseline;
+            m.planned = r.planned;
+            m.actual = r.actual;
+        }
+    }
+
+    let mut qb = in_ids(
+        "SELECT project_id, kind, from_date, to_date, reason, actor, at, effective FROM milestone_replans",
+    );
+    qb.push(" ORDER BY id");
+    let rows: Vec<ReplanRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    for r in rows {
+        let kind = parse_code("milestone kind", &r.kind, MilestoneKind::parse)?;
+        if let Some(&i) = index.get(&r.project_id) {
+            projects[i].milestones.get_mut(kind).replans.push(Replan {
+                from: r.from_date,
+                to: r.to_date,
+                reason: r.reason,
+                actor: r.actor,
+                at: r.at,
+                effective: r.effective,
+            });
+        }
+    }
+
+    let mut qb = in_ids(
+        "SELECT project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to FROM list_memberships",
+    );
+    qb.push(" ORDER BY id");
+    let rows: Vec<MembershipRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    for r in rows {
+        if let Some(&i) = index.get(&r.project_id) {
+            projects[i].lists.push(Membership {
+                year: r.year,
+                list: parse_code("list", &r.list, ListLevel::parse)?,
+                kind: parse_code("list kind", &r.kind, ListKind::parse)?,
+                build_type: parse_code("build type", &r.build_type, BuildType::parse)?,
+                annual_plan_yuan: Yuan(r.annual_plan_yuan),
+                effective_from: r.effective_from,
+                effective_to: r.effective_to,
+            });
+        }
+    }
+
+    if with_reports {
+        for p in projects.iter_mut() {
+            p.reports = Some(load_reports(&mut *conn, p.id).await?);
+        }
+    }
+    Ok(())
+}
+
+async fn load_reports(conn: &mut Conn, id: i64) -> StoreResult<Vec<StoredReport>> {
+    let rows: Vec<ReportRow> = sqlx::query_as(
+        "SELECT period, completed_yuan, funds_arrived_yuan, note, reported_at, reported_by \
+         FROM monthly_reports WHERE project_id = $1 ORDER BY period",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let problems: Vec<ProblemRow> = sqlx::query_as(
+        "SELECT period, factor, text, responsible_unit FROM report_problems WHERE project_id = $1 ORDER BY period, position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_period: HashMap<String, Vec<Problem>> = HashMap::new();
+    for p in problems {
+        by_period.entry(p.period).or_default().push(Problem {
+            factor: parse_code("factor", &p.factor, Factor::parse)?,
+            text: p.text,
+            responsible_unit: p.responsible_unit,
+        });
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(StoredReport {
+                report: MonthlyReport {
+                    period: parse_code("period", &r.period, Period::parse)?,
+                    completed_yuan: Yuan(r.completed_yuan),
+                    funds_arrived_yuan: Yuan(r.funds_arrived_yuan),
+                    note: r.note,
+                    problems: by_period.remove(&r.period).unwrap_or_default(),
+                },
+                reported_at: r.reported_at,
+                reported_by: r.reported_by,
+            })
+        })
+        .collect()
+}
+
+async fn load_project(conn: &mut Conn, id: i64, with_reports: bool) -> StoreResult<Project> {
+    let sql = format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code WHERE p.id = $1"
+    );
+    let row: Option<ProjectRow> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let mut projects = vec![row.ok_or(StoreError::NotFound)?.into_project()?];
+    attach_details(conn, &mut projects, with_reports).await?;
+    projects.pop().ok_or(StoreError::NotFound)
+}
+
+/// One audit record: what changed, from what, to what.
+struct Change<'a> {
+    entity: &'a str,
+    entity_id: String,
+    action: &'a str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+}
+
+async fn append_audit(
+    conn: &mut Conn,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    change: Change<'_>,
+) -> StoreResult<()> {
+    let Change {
+        entity,
+        entity_id,
+        action,
+        before,
+        after,
+    } = change;
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, source, entity, entity_id, action, before, after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(now)
+    .bind(&actor.name)
+    .bind(&actor.source)
+    .bind(entity)
+    .bind(&entity_id)
+    .bind(action)
+    .bind(before.map(Json))
+    .bind(after.map(Json))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Write the milestone, re-plan and list rows of `p` that differ from `previous`.
+async fn write_details(
+    conn: &mut Conn,
+    p: &Project,
+    previous: Option<&Project>,
+) -> StoreResult<()> {
+    for kind in MilestoneKind::ALL {
+        let m = p.milestones.get(*kind);
+        let old = previous.map(|o| o.milestones.get(*kind));
+        if old.is_some_and(|o| {
+            o.baseline == m.baseline && o.planned == m.planned && o.actual == m.actual
+        }) || (old.is_none() && *m == Milestone::default())
+        {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO milestones (project_id, kind, baseline, planned, actual) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (project_id, kind) DO UPDATE SET baseline = $3, planned = $4, actual = $5",
+        )
+        .bind(p.id)
+        .bind(kind.code())
+        .bind(m.baseline)
+        .bind(m.planned)
+        .bind(m.actual)
+        .execute(&mut *conn)
+        .await?;
+        // Re-plans are history: only ever appended.
+        let already = old.map_or(0, |o| o.replans.len());
+        for r in m.replans.iter().skip(already) {
+            sqlx::query(
+                "INSERT INTO milestone_replans (project_id, kind, from_date, to_date, reason, actor, at, effective) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(p.id)
+            .bind(kind.code())
+            .bind(r.from)
+            .bind(r.to)
+            .bind(&r.reason)
+            .bind(&r.actor)
+            .bind(r.at)
+            .bind(r.effective)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    if previous.is_none_or(|o| o.lists != p.lists) {
+        sqlx::query("DELETE FROM list_memberships WHERE project_id = $1")
+            .bind(p.id)
+            .execute(&mut *conn)
+            .await?;
+        for m in &p.lists {
+            sqlx::query(
+                "INSERT INTO list_memberships (project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(p.id)
+            .bind(m.year)
+            .bind(m.list.code())
+            .bind(m.kind.code())
+            .bind(m.build_type.code())
+            .bind(m.annual_plan_yuan.0)
+            .bind(m.effective_from)
+            .bind(m.effective_to)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn insert_project(
+    conn: &mut Conn,
+    new: NewProject,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    state: Option<(State, String)>,
+) -> StoreResult<Project> {
+    let (state, state_reason) = state.map_or((State::Active, None), |(s, r)| (s, Some(r)));
+    let mut p = Project {
+        id: 0,
+        code: new.code.clone().unwrap_or_default(),
+        name: new.name,
+        company: new.company,
+        town: TownRef {
+            code: new.town_code,
+            name: String::new(),
+        },
+        zone: new.zone,
+        chain: new.chain,
+        total_investment_yuan: new.total_investment_yuan,
+        tier: Tier::Below,
+        status: Status::Pipeline,
+        state,
+        state_reason,
+        location: new.location,
+        address: new.address,
+        responsible_unit: new.responsible_unit,
+        responsible_leader: new.responsible_leader,
+        sample: new.sample,
+        milestones: new.milestones,
+        lists: new.lists,
+        reports: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    p.rederive(civil_date(now));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO projects (code, name, company, town_code, zone, chain, total_investment_yuan, tier, status, state, \
+         state_reason, lon, lat, location_precision, outside_county, address, responsible_unit, responsible_leader, sample, \
+         version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id",
+    )
+    .bind(new.code.as_deref())
+    .bind(&p.name)
+    .bind(&p.company)
+    .bind(&p.town.code)
+    .bind(&p.zone)
+    .bind(p.chain.code())
+    .bind(p.total_investment_yuan.0)
+    .bind(p.tier.code())
+    .bind(p.status.code())
+    .bind(p.state.code())
+    .bind(&p.state_reason)
+    .bind(p.location.lon)
+    .bind(p.location.lat)
+    .bind(p.location.precision.code())
+    .bind(p.location.outside_county)
+    .bind(&p.address)
+    .bind(&p.responsible_unit)
+    .bind(&p.responsible_leader)
+    .bind(p.sample)
+    .bind(p.version)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| duplicate_code_or(e, new.code.as_deref()))?;
+    p.id = id;
+    if new.code.is_none() {
+        // Generated codes follow the row id, so they are unique and never reused.
+        p.code = format!("KP{id:06}");
+        sqlx::query("UPDATE projects SET code = $1 WHERE id = $2")
+            .bind(&p.code)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| duplicate_code_or(e, Some(&p.code)))?;
+    }
+    write_details(&mut *conn, &p, None).await?;
+    let stored = load_project(&mut *conn, id, false).await?;
+    append_audit(
+        &mut *conn,
+        actor,
+        now,
+        Change {
+            entity: "project",
+            entity_id: id.to_string(),
+            action: "create",
+            before: None,
+            after: Some(stored.audit_snapshot()),
+        },
+    )
+    .await?;
+    Ok(stored)
+}
+
+async fn write_report(
+    conn: &mut Conn,
+    id: i64,
+    report: &MonthlyReport,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let period = report.period.to_string();
+    sqlx::query("DELETE FROM report_problems WHERE project_id = $1 AND period = $2")
+        .bind(id)
+        .bind(&period)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO monthly_reports (project_id, period, completed_yuan, funds_arrived_yuan, note, reported_at, reported_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (project_id, period) DO UPDATE SET \
+         completed_yuan = $3, funds_arrived_yuan = $4, note = $5, reported_at = $6, reported_by = $7",
+    )
+    .bind(id)
+    .bind(&period)
+    .bind(report.completed_yuan.0)
+    .bind(report.funds_arrived_yuan.0)
+    .bind(&report.note)
+    .bind(now)
+    .bind(&actor.name)
+    .execute(&mut *conn)
+    .await?;
+    for (position, p) in report.problems.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO report_problems (project_id, period, position, factor, text, responsible_unit) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(&period)
+        .bind(position as i32)
+        .bind(p.factor.code())
+        .bind(&p.text)
+        .bind(&p.responsible_unit)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Backend {
+    pub async fn connect(url: &str) -> StoreResult<Backend> {
+        Ok(Backend {
+            pool: open_pool(url).await?,
+        })
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn town_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM towns")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn town_layer_revision(&self) -> StoreResult<i64> {
+        let v: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'town_layer_revision'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    pub async fn load_town_layer(&self) -> StoreResult<TownLayer> {
+        let rows: Vec<TownRow> = sqlx::query_as(
+            "SELECT code, name, name_hant, name_en, pinyin, kind, seat_lon, seat_lat, geometry, approximate, aliases \
+             FROM towns ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let towns = rows
+            .into_iter()
+            .map(|r| {
+                let geometry = match r.geometry {
+                    Some(g) => Some(serde_json::from_str(&g).map_err(|e| {
+                        StoreError::Corrupt(format!("town {} geometry: {e}", r.code))
+                    })?),
+                    None => None,
+                };
+                let aliases = serde_json::from_str(&r.aliases)
+                    .map_err(|e| StoreError::Corrupt(format!("town aliases: {e}")))?;
+                Ok(Town {
+                    code: r.code,
+                    name: r.name,
+                    name_hant: r.name_hant,
+                    name_en: r.name_en,
+                    pinyin: r.pinyin,
+                    kind: r.kind,
+                    seat: LonLat {
+                        lon: r.seat_lon,
+                        lat: r.seat_lat,
+                    },
+                    geometry,
+                    approximate: r.approximate,
+                    aliases,
+                })
+            })
+            .collect::<StoreResult<Vec<Town>>>()?;
+        let row =
+            sqlx::query("SELECT name, geometry, attribution FROM county_outline WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("no county outline".into()))?;
+        let geometry: String = row.try_get("geometry")?;
+        let county = serde_json::from_str(&geometry)
+            .map_err(|e| StoreError::Corrupt(format!("county outline: {e}")))?;
+        TownLayer::new(
+            towns,
+            row.try_get("name")?,
+            county,
+            row.try_get("attribution")?,
+        )
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    pub async fn replace_town_layer(
+        &self,
+        layer: &TownLayer,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        let codes: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT town_code FROM projects ORDER BY town_code")
+                .fetch_all(&mut *tx)
+                .await?;
+        let missing: Vec<&String> = codes
+            .iter()
+            .filter(|c| layer.by_code(c).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(StoreError::TownsInUse(format!(
+                "新图层缺少项目正在使用的镇街代码:{list} / the new layer lacks town codes that projects use: {list}"
+            )));
+        }
+        let before: Vec<String> = sqlx::query_scalar("SELECT code FROM towns ORDER BY position")
+            .fetch_all(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM towns").execute(&mut *tx).await?;
+        for (position, t) in layer.towns.iter().enumerate() {
+            let geometry = t
+                .geometry
+                .as_ref()
+                .map(|g| serde_json::to_string(g).unwrap_or_default());
+            sqlx::query(
+                "INSERT INTO towns (code, position, name, name_hant, name_en, pinyin, kind, seat_lon, seat_lat, geometry, approximate, aliases) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(&t.code)
+            .bind(position as i32)
+            .bind(&t.name)
+            .bind(&t.name_hant)
+            .bind(&t.name_en)
+            .bind(&t.pinyin)
+            .bind(&t.kind)
+            .bind(t.seat.lon)
+            .bind(t.seat.lat)
+            .bind(geometry)
+            .bind(t.approximate)
+            .bind(serde_json::to_string(&t.aliases).unwrap_or_else(|_| "[]".into()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO county_outline (id, name, geometry, attribution) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET name = $1, geometry = $2, attribution = $3",
+        )
+        .bind(&layer.county_name)
+        .bind(serde_json::to_string(&layer.county_geometry).unwrap_or_default())
+        .bind(&layer.attribution)
+        .execute(&mut *tx)
+        .await?;
+        let revision = self.town_layer_revision().await? + 1;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('town_layer_revision', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
+        )
+        .bind(revision.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let after: Vec<&str> = layer.towns.iter().map(|t| t.code.as_str()).collect();
+        append_audit(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                entity: "town_layer",
+                entity_id: revision.to_string(),
+                action: "replace",
+                before: Some(serde_json::json!({ "codes": before })),
+                after: Some(serde_json::json!({ "codes": after, "county": layer.county_name, "attribution": layer.attribution })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn town_stats(&self, filter: &ProjectFilter) -> StoreResult<Vec<TownStat>> {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT p.town_code AS code, COUNT(*) AS project_count, CAST(COALESCE(SUM(p.total_investment_yuan), 0) AS BIGINT) AS investment_yuan \
+             FROM projects p",
+        );
+        push_filter(&mut qb, filter);
+        qb.push(" AND p.state <> 'withdrawn' GROUP BY p.town_code");
+        Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    pub async fn create_project(
+        &self,
+        new: NewProject,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Project> {
+        let mut tx = begin_write(&self.pool).await?;
+        let p = insert_project(&mut tx, new, actor, now, None).await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    pub async fn create_projects(
+        &self,
+        batch: Vec<NewProjectWithReports>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>> {
+        let mut tx = begin_write(&self.pool).await?;
+        let mut ids = Vec::with_capacity(batch.len());
+        for item in batch {
+            let p = insert_project(&mut tx, item.project, actor, now, item.state).await?;
+            for r in &item.reports {
+                write_report(&mut tx, p.id, r, actor, now).await?;
+                append_audit(
+                    &mut tx,
+                    actor,
+                    now,
+                    Change {
+                        entity: "report",
+                        entity_id: format!("{}/{}", p.id, r.period),
+                        action: "put",
+                        before: None,
+                        after: serde_json::to_value(r).ok(),
+                    },
+                )
+                .await?;
+            }
+            ids.push(p.id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    pub async fn project(&self, id: i64) -> StoreResult<Project> {
+        let mut conn = self.pool.acquire().await?;
+        load_project(&mut conn, id, true).await
+    }
+
+    pub async fn list_projects(&self, filter: &ProjectFilter) -> StoreResult<(Vec<Project>, i64)> {
+        let mut conn = self.pool.acquire().await?;
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM projects p");
+        push_filter(&mut count, filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+        let mut qb = QueryBuilder::<Db>::new(format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code"
+        ));
+        push_filter(&mut qb, filter);
+        qb.push(" ORDER BY p.id LIMIT ")
+            .push_bind(filter.limit)
+            .push(" OFFSET ")
+            .push_bind(filter.offset);
+        let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        let mut projects = rows
+            .into_iter()
+            .map(ProjectRow::into_project)
+            .collect::<StoreResult<Vec<_>>>()?;
+        attach_details(&mut conn, &mut projects, false).await?;
+        Ok((projects, total))
+    }
+
+    pub async fn project_points(&self, filter: &ProjectFilter) -> StoreResult<Vec<ProjectPoint>> {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT p.id, p.code, p.name, p.tier, p.chain, p.town_code AS town, p.status, p.total_investment_yuan, \
+             p.location_precision, p.lon, p.lat FROM projects p",
+        );
+        push_filter(&mut qb, filter);
+        qb.push(" ORDER BY p.id");
+        Ok(qb.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    pub async fn modify_project<F>(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        action: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        change: F,
+    ) -> StoreResult<Project>
+    where
+        F: FnOnce(&mut Project) -> Result<(), StoreError> + Send,
+    {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = load_project(&mut tx, id, false).await?;
+        if let Some(v) = expected_version {
+            if v != before.version {
+                return Err(StoreError::Conflict {
+                    current: before.version,
+                });
+            }
+        }
+        let mut after = before.clone();
+        change(&mut after)?;
+        after.rederive(civil_date(now));
+        after.version = before.version + 1;
+        after.updated_at = now;
+        let updated = sqlx::query(
+            "UPDATE projects SET code = $1, name = $2, company = $3, town_code = $4, zone = $5, chain = $6, \
+             total_investment_yuan = $7, tier = $8, status = $9, state = $10, state_reason = $11, lon = $12, lat = $13, \
+             location_precision = $14, outside_county = $15, address = $16, responsible_unit = $17, responsible_leader = $18, \
+             sample = $19, version = $20, updated_at = $21 WHERE id = $22 AND version = $23",
+        )
+        .bind(&after.code)
+        .bind(&after.name)
+        .bind(&after.company)
+        .bind(&after.town.code)
+        .bind(&after.zone)
+        .bind(after.chain.code())
+        .bind(after.total_investment_yuan.0)
+        .bind(after.tier.code())
+        .bind(after.status.code())
+        .bind(after.state.code())
+        .bind(&after.state_reason)
+        .bind(after.location.lon)
+        .bind(after.location.lat)
+        .bind(after.location.precision.code())
+        .bind(after.location.outside_county)
+        .bind(&after.address)
+        .bind(&after.responsible_unit)
+        .bind(&after.responsible_leader)
+        .bind(after.sample)
+        .bind(after.version)
+        .bind(now)
+        .bind(id)
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| duplicate_code_or(e, Some(&after.code)))?;
+        if updated.rows_affected() == 0 {
+            // Someone committed between our read and our write (PostgreSQL read committed).
+            return Err(StoreError::Conflict {
+                current: before.version + 1,
+            });
+        }
+        write_details(&mut tx, &after, Some(&before)).await?;
+        let stored = load_project(&mut tx, id, true).await?;
+        append_audit(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                entity: "project",
+                entity_id: id.to_string(),
+                action,
+                before: Some(before.audit_snapshot()),
+                after: Some(stored.audit_snapshot()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    pub async fn put_report(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        report: &MonthlyReport,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Project> {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = load_project(&mut tx, id, true).await?;
+        if let Some(v) = expected_version {
+            if v != before.version {
+                return Err(StoreError::Conflict {
+                    current: before.version,
+                });
+            }
+        }
+        let old = before
+            .reports
+            .as_ref()
+            .and_then(|rs| rs.iter().find(|r| r.report.period == report.period))
+            .map(|r| &r.report);
+        let old_json = old.and_then(|r| serde_json::to_value(r).ok());
+        let bumped = sqlx::query("UPDATE projects SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+            .bind(now)
+            .bind(id)
+            .bind(before.version)
+            .execute(&mut *tx)
+            .await?;
+        if bumped.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                current: before.version + 1,
+            });
+        }
+        write_report(&mut tx, id, report, actor, now).await?;
+        append_audit(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                entity: "report",
+                entity_id: format!("{id}/{}", report.period),
+                action: if old.is_some() { "replace" } else { "create" },
+                before: old_json,
+                after: serde_json::to_value(report).ok(),
+            },
+        )
+        .await?;
+        let stored = load_project(&mut tx, id, true).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    pub async fn history(&self, entity: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>> {
+        // A project's history includes its reports (`{id}/{period}`).
+        let like = format!("{entity_id}/%");
+        Ok(sqlx::query_as(
+            "SELECT id, at, actor, source, entity, entity_id, action, before, after FROM audit_log \
+             WHERE (entity = $1 AND entity_id = $2) OR ($1 = 'project' AND entity = 'report' AND entity_id LIKE $3) ORDER BY id",
+        )
+        .bind(entity)
+        .bind(entity_id)
+        .bind(like)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn project_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn data_revision(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM audit_log")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}
