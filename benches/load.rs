@@ -162,6 +162,13 @@ fn parse_ms(s: &str) -> f64 {
 }
 
 fn wrk(url: &str, seconds: u32, connections: u32, extra: &[&str]) -> Option<WrkResult> {
+    // Warm up first (the numbers are for a warm server): one connection for a second.
+    let mut warm = vec!["-t1", "-c1", "-d1s", "-H", "Accept-Encoding: gzip"];
+    warm.extend_from_slice(extra);
+    warm.push(url);
+    if extra.is_empty() {
+        Command::new("wrk").args(&warm).output().ok()?;
+    }
     let duration = format!("{seconds}s");
     let conns = connections.to_string();
     let mut args = vec![

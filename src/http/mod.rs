@@ -1,5 +1,6 @@
 //! The HTTP API: an axum router over the store. Handlers are thin: parse, call, render.
 
+mod cache;
 mod error;
 mod extract;
 mod geojson;
@@ -51,14 +52,45 @@ impl Clock {
 pub struct AppState {
     pub store: Arc<Store>,
     pub clock: Clock,
+    cache: Arc<cache::ResponseCache>,
 }
 
 impl AppState {
     pub fn new(store: Arc<Store>) -> AppState {
+        AppState::with_clock(store, Clock::System)
+    }
+
+    pub fn with_clock(store: Arc<Store>, clock: Clock) -> AppState {
         AppState {
             store,
-            clock: Clock::System,
+            clock,
+            cache: Arc::default(),
         }
+    }
+
+    /// A GeoJSON body for `key` (the endpoint and its parsed filters), rendered by `render`
+    /// only when the data changed since it was last rendered (or the day turned over).
+    async fn cached_geojson<F, Fut>(
+        &self,
+        key: &str,
+        request: &axum::http::HeaderMap,
+        render: F,
+    ) -> Result<Response, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<u8>, ApiError>>,
+    {
+        let revision = self.store.data_revision().await?;
+        let key = format!("{key}|{revision}|{}", self.clock.today());
+        if let Some(hit) = self.cache.get(&key) {
+            return Ok(hit.respond(request));
+        }
+        let rendered = Arc::new(cache::Rendered::new(
+            render().await?,
+            "application/geo+json",
+        ));
+        self.cache.put(key, rendered.clone());
+        Ok(rendered.respond(request))
     }
 
     /// Who is acting. Until accounts exist every API caller is anonymous.

@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
-use std::hash::{Hash, Hasher};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -231,30 +230,6 @@ async fn filter_from(state: &AppState, params: FilterParams) -> Result<ProjectFi
     params.into_filter_with_towns(towns.as_deref())
 }
 
-/// A body with a weak ETag of its content; `If-None-Match` with the same tag gets 304.
-pub fn etag_response(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Response {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut h);
-    let tag = format!("W/\"{:016x}\"", h.finish());
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    let tag_value = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("W/\"0\""));
-    if matches {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag_value)]).into_response();
-    }
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::ETAG, tag_value),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) -> Result<Response, ApiError> {
     Ok((status, axum::Json(value)).into_response())
 }
@@ -311,14 +286,18 @@ async fn points(
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
     let filter = filter_from(&state, params).await?;
-    let rows = state.store.project_points(&filter).await?;
-    let features = rows
-        .iter()
-        .map(|r| Feature::new(Some(r.id), PointGeometry::new(r.lon, r.lat), r))
-        .collect();
-    let body = serde_json::to_vec(&FeatureCollection::new(features, None))
-        .map_err(|_| ApiError::internal())?;
-    Ok(etag_response(&headers, body, "application/geo+json"))
+    let key = format!("projects.geojson {filter:?}");
+    state
+        .cached_geojson(&key, &headers, || async {
+            let rows = state.store.project_points(&filter).await?;
+            let features = rows
+                .iter()
+                .map(|r| Feature::new(Some(r.id), PointGeometry::new(r.lon, r.lat), r))
+                .collect();
+            serde_json::to_vec(&FeatureCollection::new(features, None))
+                .map_err(|_| ApiError::internal())
+        })
+        .await
 }
 
 async fn one(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {

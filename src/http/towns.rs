@@ -4,7 +4,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::Query;
 use super::geojson::{Feature, FeatureCollection};
-use super::projects::{FilterParams, etag_response};
+use super::projects::FilterParams;
 use crate::domain::coords::LonLat;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -88,43 +88,48 @@ async fn geojson(
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
     let filter = params.into_filter()?;
-    let layer = state.store.town_layer().await?;
-    let stats: HashMap<String, (i64, i64)> = state
-        .store
-        .town_stats(&filter)
-        .await?
-        .into_iter()
-        .map(|s| (s.code, (s.project_count, s.investment_yuan)))
-        .collect();
-    let features = layer
-        .towns
-        .iter()
-        .map(|t| {
-            let (project_count, investment_yuan) = stats.get(&t.code).copied().unwrap_or((0, 0));
-            Feature::new(
-                None,
-                t.geometry.as_ref(),
-                TownProperties {
-                    code: &t.code,
-                    name: &t.name,
-                    name_hant: t.name_hant.as_deref(),
-                    name_en: t.name_en.as_deref(),
-                    kind: t.kind.as_deref(),
-                    approximate: t.approximate,
-                    seat_lon: t.seat.lon,
-                    seat_lat: t.seat.lat,
-                    project_count,
-                    investment_yuan,
-                },
-            )
+    let key = format!("towns.geojson {filter:?}");
+    state
+        .cached_geojson(&key, &headers, || async {
+            let layer = state.store.town_layer().await?;
+            let stats: HashMap<String, (i64, i64)> = state
+                .store
+                .town_stats(&filter)
+                .await?
+                .into_iter()
+                .map(|s| (s.code, (s.project_count, s.investment_yuan)))
+                .collect();
+            let features = layer
+                .towns
+                .iter()
+                .map(|t| {
+                    let (project_count, investment_yuan) =
+                        stats.get(&t.code).copied().unwrap_or((0, 0));
+                    Feature::new(
+                        None,
+                        t.geometry.as_ref(),
+                        TownProperties {
+                            code: &t.code,
+                            name: &t.name,
+                            name_hant: t.name_hant.as_deref(),
+                            name_en: t.name_en.as_deref(),
+                            kind: t.kind.as_deref(),
+                            approximate: t.approximate,
+                            seat_lon: t.seat.lon,
+                            seat_lat: t.seat.lat,
+                            project_count,
+                            investment_yuan,
+                        },
+                    )
+                })
+                .collect();
+            serde_json::to_vec(&FeatureCollection::new(
+                features,
+                Some(layer.attribution.clone()),
+            ))
+            .map_err(|_| ApiError::internal())
         })
-        .collect();
-    let body = serde_json::to_vec(&FeatureCollection::new(
-        features,
-        Some(layer.attribution.clone()),
-    ))
-    .map_err(|_| ApiError::internal())?;
-    Ok(etag_response(&headers, body, "application/geo+json"))
+        .await
 }
 
 #[derive(Serialize)]
@@ -133,18 +138,21 @@ struct CountyProperties<'a> {
 }
 
 async fn county(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let layer = state.store.town_layer().await?;
-    let feature = Feature::new(
-        None,
-        &layer.county_geometry,
-        CountyProperties {
-            name: &layer.county_name,
-        },
-    );
-    let body = serde_json::to_vec(&FeatureCollection::new(
-        vec![feature],
-        Some(layer.attribution.clone()),
-    ))
-    .map_err(|_| ApiError::internal())?;
-    Ok(etag_response(&headers, body, "application/geo+json"))
+    state
+        .cached_geojson("county.geojson", &headers, || async {
+            let layer = state.store.town_layer().await?;
+            let feature = Feature::new(
+                None,
+                &layer.county_geometry,
+                CountyProperties {
+                    name: &layer.county_name,
+                },
+            );
+            serde_json::to_vec(&FeatureCollection::new(
+                vec![feature],
+                Some(layer.attribution.clone()),
+            ))
+            .map_err(|_| ApiError::internal())
+        })
+        .await
 }

@@ -8,12 +8,14 @@ type Conn = sqlx::PgConnection;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
-async fn open_pool(url: &str) -> Result<sqlx::Pool<Db>, sqlx::Error> {
-    PgPoolOptions::new()
+/// One pool serves reads and writes: PostgreSQL handles concurrent writers itself.
+async fn open_pools(url: &str) -> Result<(sqlx::Pool<Db>, sqlx::Pool<Db>), sqlx::Error> {
+    let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
         .connect(url)
-        .await
+        .await?;
+    Ok((pool.clone(), pool))
 }
 
 async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {

@@ -1,5 +1,5 @@
 // The store's SQL, written once and compiled per backend: this file is `include!`d by
-// `sqlite.rs` and `postgres.rs`, which define `Db`, `Conn`, `MIGRATOR`, `open_pool` and
+// `sqlite.rs` and `postgres.rs`, which define `Db`, `Conn`, `MIGRATOR`, `open_pools` and
 // `begin_write`. Placeholders are `$1` (both backends accept them); dynamic filters use
 // `QueryBuilder`, which numbers binds for the backend.
 
@@ -25,6 +25,7 @@ use std::collections::HashMap;
 
 pub struct Backend {
     pool: sqlx::Pool<Db>,
+    write_pool: sqlx::Pool<Db>,
 }
 
 const PROJECT_COLUMNS: &str = "p.id, p.code, p.name, p.company, p.town_code, COALESCE(t.name, p.town_code) AS town_name, \
@@ -624,13 +625,12 @@ async fn write_report(
 
 impl Backend {
     pub async fn connect(url: &str) -> StoreResult<Backend> {
-        Ok(Backend {
-            pool: open_pool(url).await?,
-        })
+        let (pool, write_pool) = open_pools(url).await?;
+        Ok(Backend { pool, write_pool })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.pool).await?;
+        MIGRATOR.run(&self.write_pool).await?;
         Ok(())
     }
 
@@ -640,6 +640,7 @@ impl Backend {
     }
 
     pub async fn close(&self) {
+        self.write_pool.close().await;
         self.pool.close().await;
     }
 
@@ -715,7 +716,7 @@ impl Backend {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let codes: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT town_code FROM projects ORDER BY town_code")
                 .fetch_all(&mut *tx)
@@ -812,7 +813,7 @@ impl Backend {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<Project> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let p = insert_project(&mut tx, new, actor, now, None).await?;
         tx.commit().await?;
         Ok(p)
@@ -824,7 +825,7 @@ impl Backend {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<i64>> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let mut ids = Vec::with_capacity(batch.len());
         for item in batch {
             let p = insert_project(&mut tx, item.project, actor, now, item.state).await?;
@@ -899,7 +900,7 @@ impl Backend {
     where
         F: FnOnce(&mut Project) -> Result<(), StoreError> + Send,
     {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let before = load_project(&mut tx, id, false).await?;
         if let Some(v) = expected_version {
             if v != before.version {
@@ -978,7 +979,7 @@ impl Backend {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<Project> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.write_pool).await?;
         let before = load_project(&mut tx, id, true).await?;
         if let Some(v) = expected_version {
             if v != before.version {

@@ -9,17 +9,24 @@ type Conn = sqlx::SqliteConnection;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
-async fn open_pool(url: &str) -> Result<sqlx::Pool<Db>, sqlx::Error> {
+/// Readers share a pool; writers queue for a single connection, so a writer waits its turn
+/// in order instead of sleeping in SQLite's busy handler.
+async fn open_pools(url: &str) -> Result<(sqlx::Pool<Db>, sqlx::Pool<Db>), sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    SqlitePoolOptions::new()
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.clone())
+        .await?;
+    let read = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)
-        .await
+        .await?;
+    Ok((read, write))
 }
 
 /// Writers take the lock up front, so two writers never deadlock upgrading a read lock.

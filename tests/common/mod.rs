@@ -107,10 +107,7 @@ impl TestApp {
         let (url, dir, pg_admin) = fresh_database(backend).await?;
         let store = Arc::new(Store::open(&url).await.expect("open store"));
         let clock = Clock::Fixed(test_now());
-        let router = router(AppState {
-            store: store.clone(),
-            clock,
-        });
+        let router = router(AppState::with_clock(store.clone(), clock));
         Some(TestApp {
             store,
             router,
@@ -125,10 +122,7 @@ impl TestApp {
     pub async fn restart(&mut self) {
         self.store.close().await;
         let store = Arc::new(Store::open(&self.url).await.expect("reopen store"));
-        self.router = router(AppState {
-            store: store.clone(),
-            clock: self.clock,
-        });
+        self.router = router(AppState::with_clock(store.clone(), self.clock));
         self.store = store;
     }
 
