@@ -207,6 +207,11 @@ fn wrk(url: &str, seconds: u32, connections: u32, extra: &[&str]) -> Option<WrkR
 
 #[tokio::main]
 async fn main() {
+    // `cargo test --all-targets` runs bench targets too; the benchmark runs only under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        eprintln!("load benchmark: run it with `cargo bench --bench load`");
+        return;
+    }
     let args = args();
     if Command::new("wrk").arg("--version").output().is_err() {
         eprintln!("wrk is not installed (apt-get install wrk)");

@@ -1,0 +1,180 @@
+//! The `keyproj` binary itself: `serve --demo` on a fresh SQLite file answers on the URL it
+//! prints, `towns import` replaces the layer, and bad CLI input fails with a message.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_keyproj");
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A plain HTTP/1.1 GET (no client library needed for a smoke test).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_with_demo_prints_its_url_and_answers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite:{}", dir.path().join("keyproj.sqlite").display());
+    let child = Command::new(BIN)
+        .args([
+            "serve",
+            "--demo",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            &db,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start keyproj");
+    let mut server = Server(child);
+    let stdout = server.0.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut addr = None;
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.split('/').next().map(str::to_string);
+            break;
+        }
+    }
+    let addr = addr.expect("the server prints its URL");
+    let (status, body) = get(&addr, "/api/health");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"database\":\"sqlite\""), "{body}");
+    let (status, body) = get(&addr, "/api/projects?limit=1");
+    assert_eq!(status, 200);
+    let total: serde_json::Value = serde_json::from_str(body.trim()).unwrap_or_default();
+    assert!(total["total"].as_i64().unwrap_or(0) > 300, "{body}");
+    let (status, _) = get(&addr, "/");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn towns_import_replaces_the_layer_and_refuses_breaking_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite:{}", dir.path().join("k.sqlite").display());
+    let layer = dir.path().join("towns.geojson");
+    std::fs::write(
+        &layer,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"code":"990001","name":"甲镇","aliases":["甲"]},"geometry":{"type":"Polygon","coordinates":[[[100,30],[101,30],[101,31],[100,31],[100,30]]]}},
+          {"type":"Feature","properties":{"code":"990002","name":"乙镇"},"geometry":{"type":"Polygon","coordinates":[[[101,30],[102,30],[102,31],[101,31],[101,30]]]}}]}"#,
+    )
+    .expect("write layer");
+    let out = Command::new(BIN)
+        .args([
+            "towns",
+            "import",
+            layer.to_str().unwrap_or_default(),
+            "--attribution",
+            "本县自有数据",
+            "--database",
+            &db,
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2"));
+
+    // With projects in Tengzhou towns, a layer without those towns is refused.
+    let db2 = format!("sqlite:{}", dir.path().join("k2.sqlite").display());
+    let out = Command::new(BIN)
+        .args([
+            "demo",
+            "--year",
+            "2026",
+            "--as-of",
+            "2026-06-30",
+            "--database",
+            &db2,
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(BIN)
+        .args([
+            "towns",
+            "import",
+            layer.to_str().unwrap_or_default(),
+            "--database",
+            &db2,
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("370481") && err.contains("town codes"),
+        "{err}"
+    );
+
+    // A second demo load into a non-empty database is refused.
+    let out = Command::new(BIN)
+        .args(["demo", "--database", &db2])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+
+    // Not GeoJSON, and a database URL we do not know.
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, "这不是GeoJSON").expect("write");
+    let out = Command::new(BIN)
+        .args([
+            "towns",
+            "import",
+            bad.to_str().unwrap_or_default(),
+            "--database",
+            &db,
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GeoJSON"));
+    let out = Command::new(BIN)
+        .args(["migrate", "--database", "mysql://x"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite:"));
+}
