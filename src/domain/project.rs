@@ -433,3 +433,33 @@ mod tests {
         assert!(serde_json::from_str::<MilestonesInput>(r#"{"groundbreaking":{}}"#).is_err());
     }
 }
+
+/// A minimal active project for tests of rules that read projects.
+#[cfg(test)]
+pub(crate) fn test_project() -> Project {
+    Project {
+        id: 1,
+        code: "T1".into(),
+        name: "测试项目".into(),
+        company: None,
+        town: TownRef { code: "370481106".into(), name: "西岗镇".into() },
+        zone: None,
+        chain: Chain::Chemical,
+        total_investment_yuan: Yuan(1_000_000_000),
+        tier: Tier::Over1b,
+        status: Status::Pipeline,
+        state: State::Active,
+        state_reason: None,
+        location: Location { lon: 117.0, lat: 35.0, precision: LocationPrecision::Town, outside_county: false },
+        address: None,
+        responsible_unit: Some("市化工产业专班".into()),
+        responsible_leader: None,
+        sample: false,
+        milestones: Milestones::default(),
+        lists: vec![],
+        reports: Some(vec![]),
+        version: 1,
+        created_at: DateTime::<Utc>::MIN_UTC,
+        updated_at: DateTime::<Utc>::MIN_UTC,
+    }
+}
