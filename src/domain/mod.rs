@@ -5,6 +5,7 @@ pub mod chain;
 pub mod codes;
 pub mod coords;
 pub mod error;
+pub mod indicators;
 pub mod lights;
 pub mod lists;
 pub mod milestone;

@@ -1,0 +1,467 @@
+//! Indicators for a year and an as-of date (开工率, 投资完成率 against 序时进度, 竣工投产率,
+//! tier attainment against targets), overall and by level, town, chain and responsible unit.
+//! The same function feeds the dashboard, the bulletin and the reports, so they agree.
+
+use super::Tier;
+use super::calendar::time_share_permille;
+use super::lights::{Evaluation, Light, RuleSet, annual_plan, evaluate, ytd_completed};
+use super::lists::{ListKind, ListLevel};
+use super::project::Project;
+use super::report::Period;
+use super::status::State;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The year's targets. Data, editable per year; these are Tengzhou's defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Attracted projects that start construction in the year, cumulative by tier.
+    pub attracted_100m: i64,
+    pub attracted_1b: i64,
+    pub attracted_5b: i64,
+    pub attracted_10b: i64,
+    /// Provincial, municipal and county key projects carried out.
+    pub key_projects: i64,
+    /// … of which provincial or municipal.
+    pub key_province_municipal: i64,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            attracted_100m: 160,
+            attracted_1b: 40,
+            attracted_5b: 10,
+            attracted_10b: 5,
+            key_projects: 260,
+            key_province_municipal: 40,
+        }
+    }
+}
+
+impl Targets {
+    pub fn check(&self) -> Result<(), super::Invalid> {
+        let all = [
+            ("attracted_100m", self.attracted_100m),
+            ("attracted_1b", self.attracted_1b),
+            ("attracted_5b", self.attracted_5b),
+            ("attracted_10b", self.attracted_10b),
+            ("key_projects", self.key_projects),
+            ("key_province_municipal", self.key_province_municipal),
+        ];
+        let mut errors = super::Invalid::default();
+        for (field, v) in all {
+            if !(0..=100_000).contains(&v) {
+                errors.push(super::FieldError::new(field, "目标应为0至100000之间的整数", "a target must be an integer from 0 to 100000"));
+            }
+        }
+        errors.into_result()
+    }
+}
+
+/// `count` of `of`, with the percentage to one decimal (exact integer rounding, half up).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rate {
+    pub count: i64,
+    pub of: i64,
+    pub percent: Option<f64>,
+}
+
+/// `num / den` in per-mille, rounded half up.
+pub fn permille(num: i64, den: i64) -> Option<i64> {
+    if den <= 0 {
+        return None;
+    }
+    let (n, d) = (i128::from(num), i128::from(den));
+    i64::try_from((n * 2000 + d) / (d * 2)).ok()
+}
+
+impl Rate {
+    pub fn new(count: i64, of: i64) -> Rate {
+        Rate { count, of, percent: permille(count, of).map(|p| p as f64 / 10.0) }
+    }
+}
+
+/// Completed investment against the annual plan and the time share.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Investment {
+    pub completed_yuan: i64,
+    pub plan_yuan: i64,
+    pub percent: Option<f64>,
+    pub time_share_percent: f64,
+    /// Percentage points ahead of (+) or behind (−) the time share, as the bulletin computes
+    /// it: the rounded completion percentage minus the time share.
+    pub points: Option<f64>,
+}
+
+impl Investment {
+    fn new(completed: i64, plan: i64, share_permille: i64) -> Investment {
+        let p = permille(completed, plan);
+        Investment {
+            completed_yuan: completed,
+            plan_yuan: plan,
+            percent: p.map(|p| p as f64 / 10.0),
+            time_share_percent: share_permille as f64 / 10.0,
+            points: p.map(|p| (p - share_permille) as f64 / 10.0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LightCounts {
+    pub red: i64,
+    pub yellow: i64,
+    pub blue: i64,
+    pub green: i64,
+    pub grey: i64,
+}
+
+impl LightCounts {
+    pub fn add(&mut self, light: Light) {
+        match light {
+            Light::Red => self.red += 1,
+            Light::Yellow => self.yellow += 1,
+            Light::Blue => self.blue += 1,
+            Light::Green => self.green += 1,
+            Light::Grey => self.grey += 1,
+        }
+    }
+
+    pub fn laggards(&self) -> i64 {
+        self.red + self.yellow
+    }
+}
+
+/// The numbers of one group of projects (a level, a town, a chain, a unit).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub key: String,
+    pub label: String,
+    pub projects: i64,
+    /// 开工率: started by the as-of date.
+    pub started: Rate,
+    /// 投资完成率 and 序时进度.
+    pub investment: Investment,
+    /// 竣工投产率: completed (or in production) of those planned to complete in the year.
+    pub completed: Rate,
+    pub lights: LightCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierCount {
+    pub tier: Tier,
+    pub label: String,
+    /// Cumulative: a 120亿 project counts toward every lower tier.
+    pub count: i64,
+    pub target: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthPoint {
+    pub period: Period,
+    pub completed_yuan: i64,
+    pub percent: Option<f64>,
+    pub time_share_percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicators {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub rules: String,
+    pub time_share_percent: f64,
+    /// All provincial, municipal and county key projects (implementation entries).
+    pub key: Group,
+    pub by_level: Vec<Group>,
+    pub by_town: Vec<Group>,
+    pub by_chain: Vec<Group>,
+    pub by_unit: Vec<Group>,
+    /// Attracted projects that started construction in the year, against the targets.
+    pub attracted_started: Vec<TierCount>,
+    /// Attracted projects signed in the year (no targets).
+    pub attracted_signed: Vec<TierCount>,
+    pub key_projects: Rate,
+    pub key_province_municipal: Rate,
+    /// Lights of every project on any of the year's lists.
+    pub lights: LightCounts,
+    /// Key projects' cumulative completion month by month, against the time share.
+    pub monthly: Vec<MonthPoint>,
+    pub targets: Targets,
+}
+
+/// What the indicators need to know about one project, computed once.
+pub struct Facts<'a> {
+    pub project: &'a Project,
+    pub evaluation: Evaluation,
+    /// Levels of the implementation entries in force on the as-of date.
+    pub levels: Vec<ListLevel>,
+    pub on_any_list: bool,
+    pub started: bool,
+    pub started_in_year: bool,
+    pub signed_in_year: bool,
+    pub due_to_complete: bool,
+    pub completed: bool,
+    pub plan: i64,
+    pub ytd: i64,
+}
+
+impl<'a> Facts<'a> {
+    pub fn of(project: &'a Project, year: i32, as_of: NaiveDate, rules: &RuleSet) -> Facts<'a> {
+        let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d.year() == year && d <= as_of);
+        let ms = &project.milestones;
+        let levels: Vec<ListLevel> = project
+            .lists
+            .iter()
+            .filter(|m| m.year == year && m.kind == ListKind::Implementation && m.is_effective_on(as_of))
+            .map(|m| m.list)
+            .collect();
+        let completed_at = ms.completion.actual.or(ms.production.actual).filter(|d| *d <= as_of);
+        let completion_plan = ms.completion.planned_as_of(as_of);
+        Facts {
+            project,
+            evaluation: evaluate(project, as_of, rules),
+            on_any_list: project.lists.iter().any(|m| m.year == year && m.is_effective_on(as_of)),
+            levels,
+            started: ms.start.is_done_by(as_of),
+            started_in_year: in_year(ms.start.actual),
+            signed_in_year: in_year(ms.signed.actual),
+            due_to_complete: completion_plan.is_some_and(|d| d.year() == year) || completed_at.is_some_and(|d| d.year() == year),
+            completed: completed_at.is_some(),
+            plan: annual_plan(project, year, as_of),
+            ytd: ytd_completed(project, year, as_of, rules.time_share),
+        }
+    }
+
+    pub fn counts(&self) -> bool {
+        self.project.state != State::Withdrawn
+    }
+
+    pub fn is_key(&self) -> bool {
+        self.counts() && self.levels.iter().any(|l| l.is_key())
+    }
+}
+
+#[derive(Default)]
+struct Acc {
+    label: String,
+    projects: i64,
+    started: i64,
+    due: i64,
+    completed: i64,
+    ytd: i64,
+    plan: i64,
+    lights: LightCounts,
+}
+
+impl Acc {
+    fn add(&mut self, f: &Facts) {
+        self.projects += 1;
+        self.started += i64::from(f.started);
+        if f.due_to_complete {
+            self.due += 1;
+            self.completed += i64::from(f.completed);
+        }
+        self.ytd += f.ytd;
+        self.plan += f.plan;
+        self.lights.add(f.evaluation.light);
+    }
+
+    fn finish(self, key: String, share: i64) -> Group {
+        Group {
+            key,
+            label: self.label,
+            projects: self.projects,
+            started: Rate::new(self.started, self.projects),
+            investment: Investment::new(self.ytd, self.plan, share),
+            completed: Rate::new(self.completed, self.due),
+            lights: self.lights,
+        }
+    }
+}
+
+fn tier_counts(facts: &[Facts], pick: impl Fn(&Facts) -> bool, targets: Option<&Targets>) -> Vec<TierCount> {
+    [Tier::Over100m, Tier::Over1b, Tier::Over5b, Tier::Over10b]
+        .into_iter()
+        .map(|tier| TierCount {
+            tier,
+            label: tier.label_zh().to_string(),
+            count: facts.iter().filter(|f| pick(f) && f.project.tier.at_least(tier)).count() as i64,
+            target: targets.map(|t| match tier {
+                Tier::Over100m => t.attracted_100m,
+                Tier::Over1b => t.attracted_1b,
+                Tier::Over5b => t.attracted_5b,
+                _ => t.attracted_10b,
+            }),
+        })
+        .collect()
+}
+
+/// Compute every indicator for `year` as of `as_of` over all projects given.
+pub fn indicators(projects: &[Project], year: i32, as_of: NaiveDate, rules: &RuleSet, targets: &Targets) -> Indicators {
+    let facts: Vec<Facts> = projects.iter().map(|p| Facts::of(p, year, as_of, rules)).collect();
+    indicators_from_facts(&facts, year, as_of, rules, targets)
+}
+
+pub fn indicators_from_facts(facts: &[Facts], year: i32, as_of: NaiveDate, rules: &RuleSet, targets: &Targets) -> Indicators {
+    let share = time_share_permille(year, as_of, rules.time_share);
+    let mut key = Acc { label: "省市县三级重点项目".into(), ..Acc::default() };
+    let mut levels: BTreeMap<&str, Acc> = BTreeMap::new();
+    let level_groups: [(&str, &str, fn(ListLevel) -> bool); 6] = [
+        ("province", "省级重点项目", |l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality)),
+        ("province_major", ListLevel::ProvinceMajor.label_zh(), |l| l == ListLevel::ProvinceMajor),
+        ("province_quality", ListLevel::ProvinceQuality.label_zh(), |l| l == ListLevel::ProvinceQuality),
+        ("municipal", ListLevel::Municipal.label_zh(), |l| l == ListLevel::Municipal),
+        ("county", ListLevel::County.label_zh(), |l| l == ListLevel::County),
+        ("attracted", ListLevel::Attracted.label_zh(), |l| l == ListLevel::Attracted),
+    ];
+    let mut towns: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut chains: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut units: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut lights = LightCounts::default();
+    let mut province_municipal = 0;
+    for f in facts {
+        if f.on_any_list {
+            lights.add(f.evaluation.light);
+        }
+        if !f.counts() || f.levels.is_empty() {
+            continue;
+        }
+        for (k, label, matches) in level_groups {
+            if f.levels.iter().any(|l| matches(*l)) {
+                let acc = levels.entry(k).or_insert_with(|| Acc { label: label.to_string(), ..Acc::default() });
+                acc.add(f);
+            }
+        }
+        if !f.is_key() {
+            continue;
+        }
+        key.add(f);
+        province_municipal += i64::from(f.levels.iter().any(|l| l.is_province_or_municipal()));
+        let p = f.project;
+        towns.entry(p.town.code.clone()).or_insert_with(|| Acc { label: p.town.name.clone(), ..Acc::default() }).add(f);
+        chains.entry(p.chain.code().to_string()).or_insert_with(|| Acc { label: p.chain.label_zh().into(), ..Acc::default() }).add(f);
+        let unit = p.responsible_unit.clone().unwrap_or_else(|| "未填写责任单位".into());
+        units.entry(unit.clone()).or_insert_with(|| Acc { label: unit, ..Acc::default() }).add(f);
+    }
+    let by_level = level_groups
+        .iter()
+        .map(|(k, label, _)| {
+            levels.remove(k).unwrap_or_else(|| Acc { label: (*label).to_string(), ..Acc::default() }).finish((*k).to_string(), share)
+        })
+        .collect();
+    let finish_all = |m: BTreeMap<String, Acc>| -> Vec<Group> {
+        let mut v: Vec<Group> = m.into_iter().map(|(k, a)| a.finish(k, share)).collect();
+        v.sort_by(|a, b| b.projects.cmp(&a.projects).then(a.key.cmp(&b.key)));
+        v
+    };
+    let key_count = key.projects;
+    let monthly = monthly_series(facts, year, as_of, rules);
+    Indicators {
+        year,
+        as_of,
+        rules: format!("{} {}", rules.name, rules.version),
+        time_share_percent: share as f64 / 10.0,
+        key: key.finish("key".into(), share),
+        by_level,
+        by_town: finish_all(towns),
+        by_chain: finish_all(chains),
+        by_unit: finish_all(units),
+        attracted_started: tier_counts(facts, |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.started_in_year, Some(targets)),
+        attracted_signed: tier_counts(facts, |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.signed_in_year, None),
+        key_projects: Rate::new(key_count, targets.key_projects),
+        key_province_municipal: Rate::new(province_municipal, targets.key_province_municipal),
+        lights,
+        monthly,
+        targets: targets.clone(),
+    }
+}
+
+fn monthly_series(facts: &[Facts], year: i32, as_of: NaiveDate, rules: &RuleSet) -> Vec<MonthPoint> {
+    let plan: i64 = facts.iter().filter(|f| f.is_key()).map(|f| f.plan).sum();
+    let (ry, rm) = super::calendar::reporting_month(as_of);
+    let last = if ry < year { 0 } else if ry > year { 12 } else { rm };
+    let mut by_month = [0i64; 13];
+    for f in facts.iter().filter(|f| f.is_key()) {
+        for r in f.project.reports.iter().flatten() {
+            if r.report.period.year == year {
+                by_month[r.report.period.month as usize] += r.report.completed_yuan.0;
+            }
+        }
+    }
+    let mut cumulative = 0;
+    (1..=last)
+        .filter_map(|m| {
+            cumulative += by_month[m as usize];
+            let period = Period::new(year, m)?;
+            let share = time_share_permille(year, period.last_day(), rules.time_share);
+            Some(MonthPoint {
+                period,
+                completed_yuan: cumulative,
+                percent: permille(cumulative, plan).map(|p| p as f64 / 10.0),
+                time_share_percent: share as f64 / 10.0,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lists::{BuildType, Membership};
+    use crate::domain::money::Yuan;
+    use crate::domain::project::test_project;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn rates_round_half_up_to_one_decimal() {
+        assert_eq!(Rate::new(233, 241).percent, Some(96.7));
+        assert_eq!(Rate::new(169, 177).percent, Some(95.5));
+        assert_eq!(Rate::new(64, 64).percent, Some(100.0));
+        assert_eq!(Rate::new(0, 0).percent, None);
+        let i = Investment::new(45_150_000_000, 48_440_000_000, 750);
+        assert_eq!((i.percent, i.points), (Some(93.2), Some(18.2)));
+        let behind = Investment::new(60, 100, 750);
+        assert_eq!(behind.points, Some(-15.0));
+    }
+
+    fn on(list: ListLevel, plan: i64) -> Membership {
+        Membership {
+            year: 2026,
+            list,
+            kind: ListKind::Implementation,
+            build_type: BuildType::NewStart,
+            annual_plan_yuan: Yuan(plan),
+            effective_from: None,
+            effective_to: None,
+        }
+    }
+
+    #[test]
+    fn a_project_on_two_lists_is_counted_once() {
+        let mut a = test_project();
+        a.lists = vec![on(ListLevel::Attracted, 10), on(ListLevel::County, 10)];
+        a.milestones.start.actual = Some(d("2026-03-01"));
+        a.total_investment_yuan = Yuan(120 * crate::domain::money::YI);
+        a.tier = Tier::of(a.total_investment_yuan);
+        let mut b = test_project();
+        b.lists = vec![on(ListLevel::Municipal, 10)];
+        let mut gone = test_project();
+        gone.lists = vec![on(ListLevel::County, 10)];
+        gone.state = State::Withdrawn;
+        let ind = indicators(&[a, b, gone], 2026, d("2026-09-30"), &RuleSet::default_rules(), &Targets::default());
+        assert_eq!(ind.key.projects, 2, "withdrawn projects leave the count");
+        assert_eq!(ind.key.started, Rate::new(1, 2));
+        assert_eq!(ind.key_province_municipal.count, 1);
+        let county = ind.by_level.iter().find(|g| g.key == "county").map(|g| g.projects);
+        assert_eq!(county, Some(1));
+        // The 120亿 attracted project counts toward every tier target.
+        assert!(ind.attracted_started.iter().all(|t| t.count == 1));
+        assert_eq!(ind.attracted_started[0].target, Some(160));
+        assert_eq!(ind.lights.grey, 1);
+    }
+}
