@@ -26,11 +26,7 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args {
-        backends: vec!["sqlite", "postgres"],
-        sizes: vec![1_000, 10_000, 100_000],
-        seconds: 10,
-    };
+    let mut a = Args { backends: vec!["sqlite", "postgres"], sizes: vec![1_000, 10_000, 100_000], seconds: 10 };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -42,12 +38,7 @@ fn args() -> Args {
                 }
             }
             "--sizes" => {
-                a.sizes = it
-                    .next()
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(|s| s.trim().parse().ok())
-                    .collect();
+                a.sizes = it.next().unwrap_or_default().split(',').filter_map(|s| s.trim().parse().ok()).collect();
             }
             "--seconds" => a.seconds = it.next().and_then(|s| s.parse().ok()).unwrap_or(10),
             _ => {} // cargo bench passes --bench
@@ -72,12 +63,7 @@ fn synthetic(n: usize, towns: &TownLayer) -> Vec<NewProjectWithReports> {
             let total = 50_000_000 + (next() % 20_000_000_000) as i64;
             let mut milestones = Milestones::default();
             let start = chrono::NaiveDate::from_ymd_opt(2026, 1 + (i % 12) as u32, 1);
-            milestones.start = Milestone {
-                baseline: start,
-                planned: start,
-                actual: None,
-                replans: vec![],
-            };
+            milestones.start = Milestone { baseline: start, planned: start, actual: None, replans: vec![] };
             NewProjectWithReports {
                 project: NewProject {
                     code: Some(format!("BENCH-{i:07}")),
@@ -118,27 +104,15 @@ fn synthetic(n: usize, towns: &TownLayer) -> Vec<NewProjectWithReports> {
 async fn database(backend: &str, tag: &str) -> Option<(String, Option<tempfile::TempDir>)> {
     if backend == "sqlite" {
         let dir = tempfile::tempdir().ok()?;
-        return Some((
-            format!("sqlite:{}", dir.path().join("bench.sqlite").display()),
-            Some(dir),
-        ));
+        return Some((format!("sqlite:{}", dir.path().join("bench.sqlite").display()), Some(dir)));
     }
     let admin = std::env::var("KEYPROJ_TEST_POSTGRES").ok()?;
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
     let name = format!("keyproj_bench_{tag}_{}", std::process::id());
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .ok()?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .ok()?;
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(b, _)| b)
-        .to_string();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.ok()?;
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.ok()?;
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
     Some((format!("{base}/{name}"), None))
 }
 
@@ -171,25 +145,12 @@ fn wrk(url: &str, seconds: u32, connections: u32, extra: &[&str]) -> Option<WrkR
     }
     let duration = format!("{seconds}s");
     let conns = connections.to_string();
-    let mut args = vec![
-        "-t2",
-        "-c",
-        &conns,
-        "-d",
-        &duration,
-        "--latency",
-        "-H",
-        "Accept-Encoding: gzip",
-    ];
+    let mut args = vec!["-t2", "-c", &conns, "-d", &duration, "--latency", "-H", "Accept-Encoding: gzip"];
     args.extend_from_slice(extra);
     args.push(url);
     let out = Command::new("wrk").args(&args).output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let mut r = WrkResult {
-        rps: f64::NAN,
-        p50_ms: f64::NAN,
-        p99_ms: f64::NAN,
-    };
+    let mut r = WrkResult { rps: f64::NAN, p50_ms: f64::NAN, p99_ms: f64::NAN };
     for line in text.lines() {
         let parts: Vec<&str> = line.split_whitespace().collect();
         match parts.as_slice() {
@@ -230,10 +191,7 @@ async fn main() {
             let batch = synthetic(size, &towns);
             let started = Instant::now();
             for chunk in batch.chunks(5_000) {
-                store
-                    .create_projects(chunk.to_vec(), &Actor::system("bench"), Utc::now())
-                    .await
-                    .expect("load");
+                store.create_projects(chunk.to_vec(), &Actor::system("bench"), Utc::now()).await.expect("load");
             }
             let load = started.elapsed();
             eprintln!(
@@ -242,9 +200,7 @@ async fn main() {
                 size as f64 / load.as_secs_f64()
             );
 
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let addr = listener.local_addr().expect("addr");
             let app = router(AppState::new(store.clone()));
             let server = tokio::spawn(async move { axum::serve(listener, app).await });
@@ -266,14 +222,9 @@ async fn main() {
             }
             // A bbox around two town seats: about 2/21 of the points.
             let bbox = "117.14,35.06,117.18,35.10";
-            let in_bbox = store
-                .project_points(&keyproj::store::ProjectFilter {
-                    bbox: Some([117.14, 35.06, 117.18, 35.10]),
-                    ..Default::default()
-                })
-                .await
-                .map(|p| p.len())
-                .unwrap_or(0);
+            let bbox_filter =
+                keyproj::store::ProjectFilter { bbox: Some([117.14, 35.06, 117.18, 35.10]), ..Default::default() };
+            let in_bbox = store.list_projects(&bbox_filter, false, false).await.map(|(_, total)| total).unwrap_or(0);
             let url_bbox = format!("{base}/api/projects.geojson?bbox={bbox}");
             let bb = tokio::task::spawn_blocking({
                 let s = args.seconds;
@@ -287,8 +238,7 @@ async fn main() {
             }
             // Creation through the API, one project per request.
             if size == args.sizes[0] {
-                let script =
-                    std::env::temp_dir().join(format!("keyproj-create-{}.lua", std::process::id()));
+                let script = std::env::temp_dir().join(format!("keyproj-create-{}.lua", std::process::id()));
                 let body = r#"{"name":"压测新建项目","town":"西岗镇","chain":"chemical","total_investment_yuan":150000000,"lists":[{"year":2026,"list":"attracted","annual_plan_yuan":50000000}]}"#;
                 let lua = format!(
                     "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{body}'\n"
@@ -297,8 +247,7 @@ async fn main() {
                     let script_path = script.display().to_string();
                     let url = format!("{base}/api/projects");
                     let s = args.seconds;
-                    let create =
-                        tokio::task::spawn_blocking(move || wrk(&url, s, 4, &["-s", &script_path]));
+                    let create = tokio::task::spawn_blocking(move || wrk(&url, s, 4, &["-s", &script_path]));
                     if let Ok(Some(r)) = create.await {
                         println!(
                             "| {backend} | {size} | | POST /api/projects | 1 | {:.0} | {:.2} | {:.2} |",
@@ -315,10 +264,9 @@ async fn main() {
                     use sqlx::Connection;
                     if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
                         let name = format!("keyproj_bench_{size}_{}", std::process::id());
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&mut conn)
-                                .await;
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
                     }
                 }
             }

@@ -1,9 +1,12 @@
 //! The `keyproj` command line: serve, migrate, demo, towns import.
 
-use crate::domain::calendar::civil_date;
+use crate::domain::calendar::{IsoWeek, civil_date};
+use crate::domain::lights::RuleSet;
+use crate::domain::report::Period;
 use crate::geo::TownLayer;
 use crate::http::{AppState, router};
 use crate::ledger;
+use crate::report::produce::{self, Format};
 use crate::store::{Actor, NewProjectWithReports, Store};
 use chrono::{Datelike, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
@@ -15,15 +18,17 @@ use std::sync::Arc;
 pub const DEFAULT_DATABASE: &str = "sqlite:keyproj.sqlite";
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "keyproj",
-    version,
-    about = "重点项目调度 · a tracker for a county's major investment projects"
-)]
+#[command(name = "keyproj", version, about = "重点项目调度 · a tracker for a county's major investment projects")]
 pub struct Cli {
     /// Database URL: sqlite:PATH (default, embedded) or postgres://user@host/db
     #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
     pub database: String,
+    /// Light rules: a TOML file (see src/domain/rules/default.toml)
+    #[arg(long, global = true, env = "KEYPROJ_RULES")]
+    pub rules: Option<PathBuf>,
+    /// Light rules: a preset (default, yinchuan, sanya) instead of a file
+    #[arg(long, global = true, env = "KEYPROJ_RULES_PRESET")]
+    pub rules_preset: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -50,10 +55,54 @@ pub enum Command {
         #[arg(long)]
         as_of: Option<NaiveDate>,
     },
+    /// Write the weekly laggard report or the monthly bulletin
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Print the indicators (start rate, investment vs time share, completion, tiers)
+    Indicators {
+        #[arg(long)]
+        year: Option<i32>,
+        /// Default: today (or the year's end for past years)
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// JSON instead of a summary
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage the town layer
     Towns {
         #[command(subcommand)]
         command: TownsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// The weekly laggard report (滞后项目周报)
+    Weekly {
+        /// ISO week such as 2026-W48 (default: the last complete week)
+        #[arg(long)]
+        week: Option<String>,
+        /// xlsx, csv, html or json
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// Output file (default: 滞后项目周报-WEEK.EXT in the working directory; `-` for stdout)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// The monthly bulletin (月度通报)
+    Bulletin {
+        /// Month such as 2026-09 (default: the last month that has ended)
+        #[arg(long)]
+        month: Option<String>,
+        /// text, json, html or xlsx
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Output file (default: stdout for text and json)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -74,23 +123,105 @@ pub enum TownsCommand {
 
 pub type CliResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
+/// The rule set from `--rules FILE` or `--rules-preset NAME`, else the compiled-in defaults.
+pub fn load_rules(file: Option<&std::path::Path>, preset: Option<&str>) -> CliResult<RuleSet> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("无法读取规则文件 / cannot read rules {}: {e}", path.display()))?;
+        return Ok(RuleSet::from_toml(&text)
+            .map_err(|e| format!("规则文件无效 / invalid rules file {}: {e}", path.display()))?);
+    }
+    match preset {
+        Some(name) => Ok(RuleSet::preset(name).ok_or_else(|| {
+            let names: Vec<&str> = crate::domain::lights::PRESETS.iter().map(|(n, _)| *n).collect();
+            format!("未知的规则预设 / unknown rules preset {name:?}; expected one of {}", names.join(", "))
+        })?),
+        None => Ok(RuleSet::default_rules()),
+    }
+}
+
+fn write_output(bytes: &[u8], output: Option<&std::path::Path>, default_name: Option<String>) -> CliResult<()> {
+    let path = output.map(std::path::Path::to_path_buf).or(default_name.map(PathBuf::from));
+    match path {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::write(&p, bytes).map_err(|e| format!("无法写入 / cannot write {}: {e}", p.display()))?;
+            eprintln!("已写入 / written: {}", p.display());
+        }
+        _ => {
+            use std::io::Write;
+            std::io::stdout().write_all(bytes)?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn run(cli: Cli) -> CliResult<()> {
+    let rules = load_rules(cli.rules.as_deref(), cli.rules_preset.as_deref())?;
     let store = Arc::new(Store::open(&cli.database).await?);
     match cli.command {
         Command::Serve { addr, demo } => {
             if demo && store.project_count().await? == 0 {
                 let n = load_demo(&store, None, None).await?;
-                println!(
-                    "已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)"
-                );
+                println!("已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)");
             }
-            serve(store, addr).await
+            serve(store, rules, addr).await
+        }
+        Command::Report { command: ReportCommand::Weekly { week, format, output } } => {
+            let today = civil_date(Utc::now());
+            let week = match week {
+                Some(w) => IsoWeek::parse(&w)
+                    .ok_or_else(|| format!("周次格式应为2026-W48 / the week must look like 2026-W48: {w:?}"))?,
+                None => IsoWeek::last_complete(today),
+            };
+            let format = Format::parse(&format).filter(|f| *f != Format::Text).ok_or_else(|| {
+                format!("格式应为xlsx、csv、html或json / format must be xlsx, csv, html or json: {format:?}")
+            })?;
+            let report = produce::weekly_for(&store, &rules, week, Utc::now()).await?;
+            let bytes = produce::render_weekly(&report, format)?;
+            eprintln!(
+                "{week}(截至{}):滞后项目{}个(红灯{},黄灯{}) / laggards: {} ({} red, {} yellow)",
+                report.as_of,
+                report.summary.laggards,
+                report.summary.red,
+                report.summary.yellow,
+                report.summary.laggards,
+                report.summary.red,
+                report.summary.yellow
+            );
+            write_output(&bytes, output.as_deref(), Some(format!("滞后项目周报-{week}.{}", format.extension())))
+        }
+        Command::Report { command: ReportCommand::Bulletin { month, format, output } } => {
+            let today = civil_date(Utc::now());
+            let month = match month {
+                Some(m) => Period::parse(&m)
+                    .ok_or_else(|| format!("月份格式应为2026-09 / the month must look like 2026-09: {m:?}"))?,
+                None => Period::of(Period::of(today).first_day().pred_opt().unwrap_or(today)),
+            };
+            let format = Format::parse(&format).filter(|f| *f != Format::Csv).ok_or_else(|| {
+                format!("格式应为text、json、html或xlsx / format must be text, json, html or xlsx: {format:?}")
+            })?;
+            let b = produce::bulletin_for(&store, &rules, month).await?;
+            let bytes = produce::render_bulletin(&b, format)?;
+            let default = matches!(format, Format::Html | Format::Xlsx)
+                .then(|| format!("重点项目建设进展通报-{month}.{}", format.extension()));
+            write_output(&bytes, output.as_deref(), default)
+        }
+        Command::Indicators { year, as_of, json } => {
+            let today = civil_date(Utc::now());
+            let year = year.unwrap_or_else(|| as_of.unwrap_or(today).year());
+            let as_of = as_of.unwrap_or_else(|| {
+                if year < today.year() { NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) } else { today }
+            });
+            let ind = produce::indicators_for(&store, &rules, year, as_of).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&ind)?);
+            } else {
+                print!("{}", indicators_summary(&ind));
+            }
+            Ok(())
         }
         Command::Migrate => {
-            println!(
-                "数据库已是最新 / the database schema is up to date ({})",
-                store.backend_name()
-            );
+            println!("数据库已是最新 / the database schema is up to date ({})", store.backend_name());
             Ok(())
         }
         Command::Demo { year, as_of } => {
@@ -98,19 +229,10 @@ pub async fn run(cli: Cli) -> CliResult<()> {
                 return Err("数据库中已有项目,示例数据只能载入空数据库 / the database already has projects: the demo loads only into an empty one".into());
             }
             let n = load_demo(&store, year, as_of).await?;
-            println!(
-                "已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)"
-            );
+            println!("已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)");
             Ok(())
         }
-        Command::Towns {
-            command:
-                TownsCommand::Import {
-                    file,
-                    county,
-                    attribution,
-                },
-        } => {
+        Command::Towns { command: TownsCommand::Import { file, county, attribution } } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("无法读取 / cannot read {}: {e}", file.display()))?;
             let county_text = match &county {
@@ -121,14 +243,8 @@ pub async fn run(cli: Cli) -> CliResult<()> {
                 None => None,
             };
             let layer = TownLayer::from_geojson(&text, county_text.as_deref(), &attribution)?;
-            store
-                .replace_town_layer(&layer, &Actor::new(whoami(), "cli"), Utc::now())
-                .await?;
-            println!(
-                "已导入 {} 个镇街 / imported {} towns",
-                layer.towns.len(),
-                layer.towns.len()
-            );
+            store.replace_town_layer(&layer, &Actor::new(whoami(), "cli"), Utc::now()).await?;
+            println!("已导入 {} 个镇街 / imported {} towns", layer.towns.len(), layer.towns.len());
             Ok(())
         }
     }
@@ -136,18 +252,12 @@ pub async fn run(cli: Cli) -> CliResult<()> {
 
 /// The operating-system user running a CLI command, for the audit trail.
 fn whoami() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "cli".into())
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "cli".into())
 }
 
 /// Generate the demo year, validate every project like any other input, and store it in one
 /// transaction. Returns the number of projects.
-pub async fn load_demo(
-    store: &Store,
-    year: Option<i32>,
-    as_of: Option<NaiveDate>,
-) -> CliResult<usize> {
+pub async fn load_demo(store: &Store, year: Option<i32>, as_of: Option<NaiveDate>) -> CliResult<usize> {
     let today = civil_date(Utc::now());
     let year = year.unwrap_or(today.year());
     let as_of = as_of.unwrap_or_else(|| {
@@ -158,37 +268,51 @@ pub async fn load_demo(
     let mut batch = Vec::new();
     for item in crate::demo::demo_year(year, as_of) {
         let project = ledger::new_project(&item.input, &towns, as_of).map_err(|e| {
-            format!(
-                "示例项目“{}”无效 / demo project {:?} is invalid: {e}",
-                item.input.name, item.input.name
-            )
+            format!("示例项目“{}”无效 / demo project {:?} is invalid: {e}", item.input.name, item.input.name)
         })?;
-        batch.push(NewProjectWithReports {
-            project,
-            reports: item.reports,
-            state: item.state,
-        });
+        batch.push(NewProjectWithReports { project, reports: item.reports, state: item.state });
     }
     let n = batch.len();
-    store
-        .create_projects(batch, &Actor::system("demo"), Utc::now())
-        .await?;
+    store.create_projects(batch, &Actor::system("demo"), Utc::now()).await?;
     Ok(n)
 }
 
-pub async fn serve(store: Arc<Store>, addr: SocketAddr) -> CliResult<()> {
+/// The indicators as a few lines of Chinese, for a terminal.
+fn indicators_summary(ind: &crate::domain::indicators::Indicators) -> String {
+    use crate::report::pct;
+    let k = &ind.key;
+    let mut out =
+        format!("{}年指标(截至{},序时进度{}%,规则{})\n", ind.year, ind.as_of, pct(ind.time_share_percent), ind.rules);
+    out.push_str(&format!(
+        "省市县三级重点项目{}个:已开工{}个,开工率{}%;完成投资{}亿元,占年度计划{}%,较序时进度{}个百分点;竣工投产{}/{}\n",
+        k.projects,
+        k.started.count,
+        k.started.percent.map(pct).unwrap_or_else(|| "-".into()),
+        crate::report::yi_1(k.investment.completed_yuan),
+        k.investment.percent.map(pct).unwrap_or_else(|| "-".into()),
+        k.investment.points.map(|p| format!("{p:+.1}")).unwrap_or_else(|| "-".into()),
+        k.completed.count,
+        k.completed.of
+    ));
+    for t in &ind.attracted_started {
+        out.push_str(&format!("新招引{}项目开工{}个,目标{}个\n", t.label, t.count, t.target.unwrap_or(0)));
+    }
+    out.push_str(&format!(
+        "亮灯:红{} 黄{} 蓝{} 绿{} 暂停/退出{}\n",
+        ind.lights.red, ind.lights.yellow, ind.lights.blue, ind.lights.green, ind.lights.grey
+    ));
+    out
+}
+
+pub async fn serve(store: Arc<Store>, rules: RuleSet, addr: SocketAddr) -> CliResult<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("无法监听 {addr} / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
-    println!(
-        "keyproj 已启动 / listening on http://{local}/  (数据库 / database: {})",
-        store.backend_name()
-    );
-    let app = router(AppState::new(store.clone()));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    println!("keyproj 已启动 / listening on http://{local}/  (数据库 / database: {})", store.backend_name());
+    println!("亮灯规则 / light rules: {} {}", rules.name, rules.version);
+    let app = router(AppState::new(store.clone()).with_rules(rules));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     store.close().await;
     Ok(())
 }

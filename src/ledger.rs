@@ -6,8 +6,8 @@ use crate::domain::error::{FieldError, Invalid};
 use crate::domain::lists::check_memberships;
 use crate::domain::milestone::{MilestoneKind, MilestoneUpdate};
 use crate::domain::project::{
-    Location, LocationInput, LocationPrecision, Project, ProjectInput, ProjectPatch, TownRef,
-    check_code, check_investment, check_text,
+    Location, LocationInput, LocationPrecision, Project, ProjectInput, ProjectPatch, TownRef, check_code,
+    check_investment, check_text,
 };
 use crate::domain::status::State;
 use crate::geo::{Town, TownLayer};
@@ -29,11 +29,7 @@ fn resolve_town<'a>(towns: &'a TownLayer, name: &str) -> Result<&'a Town, FieldE
 
 /// Where a project is: the given point (converted to WGS84 and checked against the county
 /// outline), or its town's seat when no point is known.
-pub fn resolve_location(
-    input: Option<&LocationInput>,
-    town: &Town,
-    towns: &TownLayer,
-) -> Result<Location, FieldError> {
+pub fn resolve_location(input: Option<&LocationInput>, town: &Town, towns: &TownLayer) -> Result<Location, FieldError> {
     let Some(loc) = input else {
         return Ok(Location {
             lon: town.seat.lon,
@@ -58,56 +54,27 @@ pub fn resolve_location(
             ),
         ));
     }
-    Ok(Location {
-        lon: wgs.lon,
-        lat: wgs.lat,
-        precision: LocationPrecision::Exact,
-        outside_county: !inside,
-    })
+    Ok(Location { lon: wgs.lon, lat: wgs.lat, precision: LocationPrecision::Exact, outside_county: !inside })
 }
 
-fn optional_text(
-    errors: &mut Invalid,
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Option<String> {
+fn optional_text(errors: &mut Invalid, field: &str, value: Option<&str>, max: usize) -> Option<String> {
     value.and_then(|v| errors.check(check_text(field, v, max, false)).flatten())
 }
 
 /// Validate a new project in full; every problem is reported at once.
-pub fn new_project(
-    input: &ProjectInput,
-    towns: &TownLayer,
-    today: NaiveDate,
-) -> Result<NewProject, Invalid> {
+pub fn new_project(input: &ProjectInput, towns: &TownLayer, today: NaiveDate) -> Result<NewProject, Invalid> {
     let mut errors = Invalid::default();
-    let code = input
-        .code
-        .as_deref()
-        .and_then(|c| errors.check(check_code(c)));
-    let name = errors
-        .check(check_text("name", &input.name, NAME_MAX, true))
-        .flatten();
+    let code = input.code.as_deref().and_then(|c| errors.check(check_code(c)));
+    let name = errors.check(check_text("name", &input.name, NAME_MAX, true)).flatten();
     let company = optional_text(&mut errors, "company", input.company.as_deref(), NAME_MAX);
     let zone = optional_text(&mut errors, "zone", input.zone.as_deref(), NAME_MAX);
     let address = optional_text(&mut errors, "address", input.address.as_deref(), TEXT_MAX);
-    let responsible_unit = optional_text(
-        &mut errors,
-        "responsible_unit",
-        input.responsible_unit.as_deref(),
-        NAME_MAX,
-    );
-    let responsible_leader = optional_text(
-        &mut errors,
-        "responsible_leader",
-        input.responsible_leader.as_deref(),
-        NAME_MAX,
-    );
+    let responsible_unit = optional_text(&mut errors, "responsible_unit", input.responsible_unit.as_deref(), NAME_MAX);
+    let responsible_leader =
+        optional_text(&mut errors, "responsible_leader", input.responsible_leader.as_deref(), NAME_MAX);
     let total = errors.check(check_investment(input.total_investment_yuan));
     let town = errors.check(resolve_town(towns, &input.town));
-    let location =
-        town.and_then(|t| errors.check(resolve_location(input.location.as_ref(), t, towns)));
+    let location = town.and_then(|t| errors.check(resolve_location(input.location.as_ref(), t, towns)));
     let milestones = match input.milestones.to_milestones(today) {
         Ok(m) => Some(m),
         Err(e) => {
@@ -138,55 +105,36 @@ pub fn new_project(
             milestones,
             lists: input.lists.clone(),
         }),
-        _ => Err(Invalid(vec![FieldError::new(
-            "",
-            "输入无效",
-            "invalid input",
-        )])),
+        _ => Err(Invalid(vec![FieldError::new("", "输入无效", "invalid input")])),
     }
 }
 
 /// Apply a PATCH to a project. Changing the town of a project placed at its town's seat moves
 /// it to the new seat.
-pub fn apply_patch(
-    p: &mut Project,
-    patch: &ProjectPatch,
-    towns: &TownLayer,
-) -> Result<(), Invalid> {
+pub fn apply_patch(p: &mut Project, patch: &ProjectPatch, towns: &TownLayer) -> Result<(), Invalid> {
     let mut errors = Invalid::default();
     if let Some(name) = &patch.name {
         if let Some(Some(v)) = errors.check(check_text("name", name, NAME_MAX, true)) {
             p.name = v;
         }
     }
-    let mut set_optional =
-        |field: &str, value: &Option<Option<String>>, max: usize, target: &mut Option<String>| {
-            if let Some(v) = value {
-                match v {
-                    None => *target = None,
-                    Some(text) => {
-                        if let Some(clean) = errors.check(check_text(field, text, max, false)) {
-                            *target = clean;
-                        }
+    let mut set_optional = |field: &str, value: &Option<Option<String>>, max: usize, target: &mut Option<String>| {
+        if let Some(v) = value {
+            match v {
+                None => *target = None,
+                Some(text) => {
+                    if let Some(clean) = errors.check(check_text(field, text, max, false)) {
+                        *target = clean;
                     }
                 }
             }
-        };
+        }
+    };
     set_optional("company", &patch.company, NAME_MAX, &mut p.company);
     set_optional("zone", &patch.zone, NAME_MAX, &mut p.zone);
     set_optional("address", &patch.address, TEXT_MAX, &mut p.address);
-    set_optional(
-        "responsible_unit",
-        &patch.responsible_unit,
-        NAME_MAX,
-        &mut p.responsible_unit,
-    );
-    set_optional(
-        "responsible_leader",
-        &patch.responsible_leader,
-        NAME_MAX,
-        &mut p.responsible_leader,
-    );
+    set_optional("responsible_unit", &patch.responsible_unit, NAME_MAX, &mut p.responsible_unit);
+    set_optional("responsible_leader", &patch.responsible_leader, NAME_MAX, &mut p.responsible_leader);
     if let Some(chain) = patch.chain {
         p.chain = chain;
     }
@@ -202,10 +150,7 @@ pub fn apply_patch(
     if let Some(name) = &patch.town {
         if let Some(t) = errors.check(resolve_town(towns, name)) {
             town_moved = t.code != p.town.code;
-            p.town = TownRef {
-                code: t.code.clone(),
-                name: t.name.clone(),
-            };
+            p.town = TownRef { code: t.code.clone(), name: t.name.clone() };
         }
     }
     let town = towns.by_code(&p.town.code);
@@ -249,13 +194,7 @@ pub fn apply_milestone(
         .milestones
         .get(kind)
         .apply(update, actor, now, today)
-        .map_err(|e| {
-            Invalid(
-                e.0.into_iter()
-                    .map(|f| f.under(&format!("milestones.{kind}")))
-                    .collect(),
-            )
-        })?;
+        .map_err(|e| Invalid(e.0.into_iter().map(|f| f.under(&format!("milestones.{kind}"))).collect()))?;
     *p.milestones.get_mut(kind) = next;
     p.milestones.check_sequence()
 }
@@ -267,12 +206,7 @@ pub fn change_state(p: &mut Project, to: State, reason: Option<&str>) -> Result<
         return Err(FieldError::new("reason", "必须填写原因", "a reason is required").into());
     };
     if reason.chars().count() > TEXT_MAX {
-        return Err(FieldError::new(
-            "reason",
-            "原因不能超过500字",
-            "the reason must be at most 500 characters",
-        )
-        .into());
+        return Err(FieldError::new("reason", "原因不能超过500字", "the reason must be at most 500 characters").into());
     }
     let allowed = match to {
         State::Active => p.state != State::Active,
@@ -282,21 +216,13 @@ pub fn change_state(p: &mut Project, to: State, reason: Option<&str>) -> Result<
     if !allowed {
         return Err(FieldError::new(
             "state",
-            format!(
-                "项目当前为“{}”,不能改为“{}”",
-                p.state.label_zh(),
-                to.label_zh()
-            ),
+            format!("项目当前为“{}”,不能改为“{}”", p.state.label_zh(), to.label_zh()),
             format!("the project is {}; it cannot become {}", p.state, to),
         )
         .into());
     }
     p.state = to;
-    p.state_reason = if to == State::Active {
-        None
-    } else {
-        Some(reason.to_string())
-    };
+    p.state_reason = if to == State::Active { None } else { Some(reason.to_string()) };
     Ok(())
 }
 
@@ -319,8 +245,12 @@ mod tests {
 
     #[test]
     fn a_project_without_a_point_sits_at_its_town_seat() {
-        let p = new_project(&input(r#"{"name":"甲","town":"西港","chain":"chemical","total_investment_yuan":100000000}"#), &towns(), today())
-            .expect("valid");
+        let p = new_project(
+            &input(r#"{"name":"甲","town":"西港","chain":"chemical","total_investment_yuan":100000000}"#),
+            &towns(),
+            today(),
+        )
+        .expect("valid");
         assert_eq!(p.town_code, "370481106");
         assert_eq!(p.location.precision, LocationPrecision::Town);
         assert!((p.location.lon - 117.021731).abs() < 1e-9);
@@ -328,24 +258,14 @@ mod tests {
 
     #[test]
     fn gcj02_points_are_stored_as_wgs84() {
-        let seat = towns()
-            .resolve("荆河街道")
-            .map(|t| t.seat)
-            .unwrap_or(LonLat { lon: 0.0, lat: 0.0 });
+        let seat = towns().resolve("荆河街道").map(|t| t.seat).unwrap_or(LonLat { lon: 0.0, lat: 0.0 });
         let g = from_wgs84(seat, Crs::Gcj02);
         let json = format!(
             r#"{{"name":"甲","town":"荆河街道","chain":"digital","total_investment_yuan":1,"location":{{"lon":{},"lat":{},"crs":"gcj02"}}}}"#,
             g.lon, g.lat
         );
         let p = new_project(&input(&json), &towns(), today()).expect("valid");
-        assert!(
-            LonLat {
-                lon: p.location.lon,
-                lat: p.location.lat
-            }
-            .distance_m(seat)
-                < 0.5
-        );
+        assert!(LonLat { lon: p.location.lon, lat: p.location.lat }.distance_m(seat) < 0.5);
         assert_eq!(p.location.precision, LocationPrecision::Exact);
     }
 
@@ -368,20 +288,14 @@ mod tests {
         assert!(fields.contains(&"name"), "{fields:?}");
         assert!(fields.contains(&"town"), "{fields:?}");
         assert!(fields.contains(&"total_investment_yuan"), "{fields:?}");
-        assert!(
-            fields.contains(&"milestones.completion.planned"),
-            "{fields:?}"
-        );
+        assert!(fields.contains(&"milestones.completion.planned"), "{fields:?}");
     }
 
     #[test]
     fn state_changes_need_reasons_and_follow_the_lifecycle() {
         let mut p = sample_project();
         assert!(change_state(&mut p, State::Suspended, None).is_err());
-        assert!(
-            change_state(&mut p, State::Active, Some("x")).is_err(),
-            "already active"
-        );
+        assert!(change_state(&mut p, State::Active, Some("x")).is_err(), "already active");
         change_state(&mut p, State::Suspended, Some("资金未到位")).expect("suspend");
         assert!(change_state(&mut p, State::Suspended, Some("again")).is_err());
         change_state(&mut p, State::Withdrawn, Some("企业退出")).expect("withdraw");
@@ -393,28 +307,27 @@ mod tests {
     #[test]
     fn patch_moves_a_seat_placed_project_with_its_town() {
         let mut p = sample_project();
-        let patch: ProjectPatch =
-            serde_json::from_str(r#"{"version":1,"town":"张旺"}"#).expect("json");
+        let patch: ProjectPatch = serde_json::from_str(r#"{"version":1,"town":"张旺"}"#).expect("json");
         apply_patch(&mut p, &patch, &towns()).expect("valid");
         assert_eq!(p.town.code, "370481109");
         assert!((p.location.lat - 34.903502).abs() < 1e-9);
-        let bad: ProjectPatch =
-            serde_json::from_str(r#"{"version":1,"total_investment_yuan":0}"#).expect("json");
+        let bad: ProjectPatch = serde_json::from_str(r#"{"version":1,"total_investment_yuan":0}"#).expect("json");
         assert!(apply_patch(&mut p, &bad, &towns()).is_err());
     }
 
     fn sample_project() -> Project {
-        let new = new_project(&input(r#"{"name":"甲","town":"荆河街道","chain":"chemical","total_investment_yuan":100000000}"#), &towns(), today())
-            .expect("valid");
+        let new = new_project(
+            &input(r#"{"name":"甲","town":"荆河街道","chain":"chemical","total_investment_yuan":100000000}"#),
+            &towns(),
+            today(),
+        )
+        .expect("valid");
         Project {
             id: 1,
             code: "X".into(),
             name: new.name,
             company: None,
-            town: TownRef {
-                code: new.town_code,
-                name: "荆河街道".into(),
-            },
+            town: TownRef { code: new.town_code, name: "荆河街道".into() },
             zone: None,
             chain: new.chain,
             total_investment_yuan: new.total_investment_yuan,

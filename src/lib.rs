@@ -7,4 +7,5 @@ pub mod domain;
 pub mod geo;
 pub mod http;
 pub mod ledger;
+pub mod report;
 pub mod store;

@@ -40,21 +40,13 @@ fn project(name: &str, town: &str) -> Value {
 
 async fn create(app: &TestApp, body: Value) -> Value {
     let r = app.post("/api/projects", body).await;
-    assert_eq!(
-        r.status,
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    assert_eq!(r.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&r.body));
     r.json()
 }
 
 /// Everything a failed request must not change.
 async fn fingerprint(app: &TestApp) -> (i64, i64) {
-    (
-        app.store.project_count().await.expect("count"),
-        app.store.data_revision().await.expect("revision"),
-    )
+    (app.store.project_count().await.expect("count"), app.store.data_revision().await.expect("revision"))
 }
 
 fn assert_error(r: &common::Reply, status: StatusCode, field: Option<&str>) {
@@ -62,23 +54,14 @@ fn assert_error(r: &common::Reply, status: StatusCode, field: Option<&str>) {
     let body = r.json();
     assert!(body["error"].is_string(), "error code: {body}");
     let message = body["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains(" / "),
-        "message in Chinese and English: {message}"
-    );
-    assert!(
-        !message.to_lowercase().contains("sqlx") && !message.contains("SELECT"),
-        "no internals: {message}"
-    );
+    assert!(message.contains(" / "), "message in Chinese and English: {message}");
+    assert!(!message.to_lowercase().contains("sqlx") && !message.contains("SELECT"), "no internals: {message}");
     if let Some(field) = field {
         let fields: Vec<&str> = body["details"]
             .as_array()
             .map(|d| d.iter().filter_map(|x| x["field"].as_str()).collect())
             .unwrap_or_default();
-        assert!(
-            fields.contains(&field),
-            "expected a detail for {field}, got {fields:?}"
-        );
+        assert!(fields.contains(&field), "expected a detail for {field}, got {fields:?}");
     }
 }
 
@@ -121,10 +104,7 @@ async fn gcj02_location_is_stored_as_wgs84(app: &TestApp) {
     assert_eq!(p["location"]["precision"], "exact");
     let lon = p["location"]["lon"].as_f64().unwrap_or(0.0);
     let lat = p["location"]["lat"].as_f64().unwrap_or(0.0);
-    assert!(
-        (lon - 117.157768).abs() < 1e-5 && (lat - 35.079181).abs() < 1e-5,
-        "{lon},{lat}"
-    );
+    assert!((lon - 117.157768).abs() < 1e-5 && (lat - 35.079181).abs() < 1e-5, "{lon},{lat}");
     // BD-09 from Baidu too.
     let mut body = project("百度坐标项目", "荆河街道");
     body["location"] = json!({"lon": 117.170, "lat": 35.085, "crs": "bd09"});
@@ -147,54 +127,22 @@ async fn list_filters_and_pages(app: &TestApp) {
 
     let total = |v: &Value| v["total"].as_i64().unwrap_or(-1);
     assert_eq!(total(&app.get("/api/projects").await.json()), 3);
-    assert_eq!(
-        total(&app.get("/api/projects?town=西港").await.json()),
-        1,
-        "town by alias"
-    );
-    assert_eq!(
-        total(&app.get("/api/projects?town=370481109").await.json()),
-        1,
-        "town by code"
-    );
-    assert_eq!(
-        total(&app.get("/api/projects?chain=machine_tool").await.json()),
-        1
-    );
+    assert_eq!(total(&app.get("/api/projects?town=西港").await.json()), 1, "town by alias");
+    assert_eq!(total(&app.get("/api/projects?town=370481109").await.json()), 1, "town by code");
+    assert_eq!(total(&app.get("/api/projects?chain=machine_tool").await.json()), 1);
     assert_eq!(total(&app.get("/api/projects?tier=5b").await.json()), 1);
     assert_eq!(total(&app.get("/api/projects?year=2026").await.json()), 2);
-    assert_eq!(
-        total(
-            &app.get("/api/projects?year=2026&list=municipal")
-                .await
-                .json()
-        ),
-        1
-    );
+    assert_eq!(total(&app.get("/api/projects?year=2026&list=municipal").await.json()), 1);
     assert_eq!(total(&app.get("/api/projects?year=2025").await.json()), 0);
     assert_eq!(total(&app.get("/api/projects?q=机床").await.json()), 1);
-    assert_eq!(
-        total(&app.get("/api/projects?q=100%25_").await.json()),
-        1,
-        "LIKE wildcards are literal"
-    );
+    assert_eq!(total(&app.get("/api/projects?q=100%25_").await.json()), 1, "LIKE wildcards are literal");
     assert_eq!(total(&app.get("/api/projects?q=%25").await.json()), 1);
-    assert_eq!(
-        total(&app.get("/api/projects?status=pipeline").await.json()),
-        3
-    );
+    assert_eq!(total(&app.get("/api/projects?status=pipeline").await.json()), 3);
     let page = app.get("/api/projects?limit=2&offset=2").await.json();
     assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(total(&page), 3);
     // SQL metacharacters are data.
-    assert_eq!(
-        total(
-            &app.get("/api/projects?q=%27%20OR%201%3D1%20--")
-                .await
-                .json()
-        ),
-        0
-    );
+    assert_eq!(total(&app.get("/api/projects?q=%27%20OR%201%3D1%20--").await.json()), 0);
     for bad in [
         "year=abc",
         "tier=2b",
@@ -225,85 +173,52 @@ async fn geojson_points_with_etag_and_gzip(app: &TestApp) {
     assert_eq!(features.len(), 2);
     let f = &features[0];
     assert_eq!(f["type"], "Feature");
-    assert_eq!(
-        f["geometry"],
-        json!({"type": "Point", "coordinates": [117.16, 35.08]})
-    );
+    assert_eq!(f["geometry"], json!({"type": "Point", "coordinates": [117.16, 35.08]}));
     for key in ["id", "code", "name", "tier", "chain", "town", "status"] {
         assert!(!f["properties"][key].is_null(), "property {key}");
     }
     assert_eq!(features[1]["properties"]["location_precision"], "town");
     // bbox keeps only points inside.
-    let inside = app
-        .get("/api/projects.geojson?bbox=117.1,35.0,117.2,35.1")
-        .await
-        .json();
+    let inside = app.get("/api/projects.geojson?bbox=117.1,35.0,117.2,35.1").await.json();
     assert_eq!(inside["features"].as_array().map(Vec::len), Some(1));
     // ETag: same data, same tag, 304.
     let etag = r.headers["etag"].to_str().unwrap_or_default().to_string();
-    let req = Request::get("/api/projects.geojson")
-        .header("if-none-match", &etag)
-        .body(Body::empty())
-        .expect("request");
+    let req =
+        Request::get("/api/projects.geojson").header("if-none-match", &etag).body(Body::empty()).expect("request");
     let again = app.send(req).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     // gzip when asked.
-    let req = Request::get("/api/projects.geojson")
-        .header("accept-encoding", "gzip")
-        .body(Body::empty())
-        .expect("request");
+    let req =
+        Request::get("/api/projects.geojson").header("accept-encoding", "gzip").body(Body::empty()).expect("request");
     let zipped = app.send(req).await;
-    assert_eq!(
-        zipped
-            .headers
-            .get("content-encoding")
-            .map(|v| v.to_str().unwrap_or_default()),
-        Some("gzip")
-    );
+    assert_eq!(zipped.headers.get("content-encoding").map(|v| v.to_str().unwrap_or_default()), Some("gzip"));
     let mut plain = Vec::new();
     use std::io::Read;
-    flate2::read::GzDecoder::new(zipped.body.as_slice())
-        .read_to_end(&mut plain)
-        .expect("gunzip");
+    flate2::read::GzDecoder::new(zipped.body.as_slice()).read_to_end(&mut plain).expect("gunzip");
     assert_eq!(plain, r.body);
     // A change changes the tag.
     create(app, project("第三个项目", "羊庄镇")).await;
-    let req = Request::get("/api/projects.geojson")
-        .header("if-none-match", &etag)
-        .body(Body::empty())
-        .expect("request");
+    let req =
+        Request::get("/api/projects.geojson").header("if-none-match", &etag).body(Body::empty()).expect("request");
     assert_eq!(app.send(req).await.status, StatusCode::OK);
 }
 
 async fn towns_and_their_geojson(app: &TestApp) {
     let towns = app.get("/api/towns").await.json();
     assert_eq!(towns["items"].as_array().map(Vec::len), Some(21));
-    assert!(
-        towns["attribution"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("CC BY 4.0")
-    );
+    assert!(towns["attribution"].as_str().unwrap_or_default().contains("CC BY 4.0"));
     create(app, project("甲", "西岗镇")).await;
     create(app, project("乙", "西港")).await;
     let fc = app.get("/api/towns.geojson?year=2026").await.json();
     let features = fc["features"].as_array().cloned().unwrap_or_default();
     assert_eq!(features.len(), 21);
-    let xigang = features
-        .iter()
-        .find(|f| f["properties"]["code"] == "370481106")
-        .cloned()
-        .unwrap_or_default();
+    let xigang = features.iter().find(|f| f["properties"]["code"] == "370481106").cloned().unwrap_or_default();
     assert_eq!(xigang["properties"]["project_count"], 2);
     assert_eq!(xigang["properties"]["investment_yuan"], 2_500_000_000i64);
     assert_eq!(xigang["properties"]["approximate"], true);
     assert_eq!(xigang["geometry"]["type"], "Polygon");
     let none = app.get("/api/towns.geojson?year=2025").await.json();
-    assert!(
-        none["features"]
-            .as_array()
-            .is_some_and(|f| f.iter().all(|x| x["properties"]["project_count"] == 0))
-    );
+    assert!(none["features"].as_array().is_some_and(|f| f.iter().all(|x| x["properties"]["project_count"] == 0)));
     let county = app.get("/api/county.geojson").await.json();
     assert_eq!(county["features"][0]["properties"]["name"], "滕州市");
 }
@@ -317,34 +232,19 @@ async fn patch_with_version_and_conflict(app: &TestApp) {
             json!({"version": 1, "total_investment_yuan": 120_0000_0000i64, "company": null}),
         )
         .await;
-    assert_eq!(
-        r.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
     let v2 = r.json();
     assert_eq!(v2["version"], 2);
     assert_eq!(v2["tier"], "10b");
     assert_eq!(v2["company"], Value::Null);
     assert_eq!(v2["name"], "待修改项目");
     let before = fingerprint(app).await;
-    let stale = app
-        .patch(
-            &format!("/api/projects/{id}"),
-            json!({"version": 1, "name": "覆盖"}),
-        )
-        .await;
+    let stale = app.patch(&format!("/api/projects/{id}"), json!({"version": 1, "name": "覆盖"})).await;
     assert_error(&stale, StatusCode::CONFLICT, None);
     assert_eq!(stale.json()["error"], "version_conflict");
     assert_eq!(fingerprint(app).await, before);
-    assert_eq!(
-        app.get(&format!("/api/projects/{id}")).await.json()["name"],
-        "待修改项目"
-    );
-    let missing = app
-        .patch(&format!("/api/projects/{id}"), json!({"name": "无版本"}))
-        .await;
+    assert_eq!(app.get(&format!("/api/projects/{id}")).await.json()["name"], "待修改项目");
+    let missing = app.patch(&format!("/api/projects/{id}"), json!({"name": "无版本"})).await;
     assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, None);
     let history = app.get(&format!("/api/projects/{id}/history")).await.json();
     let update = &history["items"][1];
@@ -359,24 +259,10 @@ async fn milestones_replans_and_status(app: &TestApp) {
     let path = format!("/api/projects/{id}/milestones/start");
     let before = fingerprint(app).await;
     let r = app.put(&path, json!({"planned": "2026-05-01"})).await;
-    assert_error(
-        &r,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some("milestones.start.reason"),
-    );
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("milestones.start.reason"));
     assert_eq!(fingerprint(app).await, before);
-    let r = app
-        .put(
-            &path,
-            json!({"planned": "2026-05-01", "reason": "环评批复延后", "version": 1}),
-        )
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    let r = app.put(&path, json!({"planned": "2026-05-01", "reason": "环评批复延后", "version": 1})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
     let m = &r.json()["milestones"]["start"];
     assert_eq!(m["baseline"], "2026-03-01");
     assert_eq!(m["planned"], "2026-05-01");
@@ -388,47 +274,21 @@ async fn milestones_replans_and_status(app: &TestApp) {
     assert_eq!(r.status, StatusCode::OK);
     let p2 = r.json();
     assert_eq!(p2["status"], "under_construction");
-    assert_eq!(
-        p2["milestones"]["start"]["planned"], "2026-05-01",
-        "absent fields stay"
-    );
+    assert_eq!(p2["milestones"]["start"]["planned"], "2026-05-01", "absent fields stay");
     assert_eq!(p2["version"], 3);
     // Future actual dates, completion before start, unknown kinds.
     let r = app.put(&path, json!({"actual": "2026-12-25"})).await;
-    assert_error(
-        &r,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some("milestones.start.actual"),
-    );
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("milestones.start.actual"));
     let r = app
-        .put(
-            &format!("/api/projects/{id}/milestones/completion"),
-            json!({"planned": "2026-01-01", "reason": "提前"}),
-        )
+        .put(&format!("/api/projects/{id}/milestones/completion"), json!({"planned": "2026-01-01", "reason": "提前"}))
         .await;
-    assert_error(
-        &r,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some("milestones.completion.planned"),
-    );
-    let r = app
-        .put(
-            &format!("/api/projects/{id}/milestones/groundbreaking"),
-            json!({"actual": "2026-05-10"}),
-        )
-        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("milestones.completion.planned"));
+    let r = app.put(&format!("/api/projects/{id}/milestones/groundbreaking"), json!({"actual": "2026-05-10"})).await;
     assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("kind"));
-    let r = app
-        .put(&path, json!({"actual": "2026-05-10", "version": 1}))
-        .await;
+    let r = app.put(&path, json!({"actual": "2026-05-10", "version": 1})).await;
     assert_error(&r, StatusCode::CONFLICT, None);
     let fetched = app.get(&format!("/api/projects/{id}")).await.json();
-    assert_eq!(
-        fetched["milestones"]["start"]["replans"]
-            .as_array()
-            .map(Vec::len),
-        Some(1)
-    );
+    assert_eq!(fetched["milestones"]["start"]["replans"].as_array().map(Vec::len), Some(1));
 }
 
 async fn monthly_reports_replace_and_audit(app: &TestApp) {
@@ -438,18 +298,8 @@ async fn monthly_reports_replace_and_audit(app: &TestApp) {
     let report = json!({"period": "2026-10", "completed_yuan": 30_000_000, "funds_arrived_yuan": 20_000_000, "note": "主体施工",
         "problems": [{"factor": "land", "text": "二期用地指标未落实", "responsible_unit": "市自然资源局"}]});
     let r = app.post(&path, report).await;
-    assert_eq!(
-        r.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
-    let r = app
-        .post(
-            &path,
-            json!({"period": "2026-10", "completed_yuan": 35_000_000}),
-        )
-        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
+    let r = app.post(&path, json!({"period": "2026-10", "completed_yuan": 35_000_000})).await;
     assert_eq!(r.status, StatusCode::OK);
     let p = r.json();
     let reports = p["reports"].as_array().cloned().unwrap_or_default();
@@ -481,36 +331,16 @@ async fn monthly_reports_replace_and_audit(app: &TestApp) {
 async fn suspend_resume_withdraw(app: &TestApp) {
     let p = create(app, project("状态项目", "西岗镇")).await;
     let id = p["id"].as_i64().unwrap_or(0);
-    let r = app
-        .post(&format!("/api/projects/{id}/suspend"), json!({}))
-        .await;
+    let r = app.post(&format!("/api/projects/{id}/suspend"), json!({})).await;
     assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("reason"));
-    let r = app
-        .post(
-            &format!("/api/projects/{id}/suspend"),
-            json!({"reason": "资金链紧张"}),
-        )
-        .await;
+    let r = app.post(&format!("/api/projects/{id}/suspend"), json!({"reason": "资金链紧张"})).await;
     assert_eq!(r.json()["status"], "suspended");
     assert_eq!(r.json()["state_reason"], "资金链紧张");
-    let r = app
-        .post(
-            &format!("/api/projects/{id}/resume"),
-            json!({"reason": "资金到位"}),
-        )
-        .await;
+    let r = app.post(&format!("/api/projects/{id}/resume"), json!({"reason": "资金到位"})).await;
     assert_eq!(r.json()["status"], "pipeline");
-    let r = app
-        .post(
-            &format!("/api/projects/{id}/withdraw"),
-            json!({"reason": "企业终止投资"}),
-        )
-        .await;
+    let r = app.post(&format!("/api/projects/{id}/withdraw"), json!({"reason": "企业终止投资"})).await;
     assert_eq!(r.json()["status"], "withdrawn");
-    assert_eq!(
-        app.get("/api/projects?status=withdrawn").await.json()["total"],
-        1
-    );
+    assert_eq!(app.get("/api/projects?status=withdrawn").await.json()["total"], 1);
     let history = app.get(&format!("/api/projects/{id}/history")).await.json();
     assert_eq!(history["items"].as_array().map(Vec::len), Some(4));
 }
@@ -524,82 +354,37 @@ async fn bad_input_is_rejected_and_changes_nothing(app: &TestApp) {
         b
     };
     let cases: Vec<(Value, StatusCode, Option<&str>)> = vec![
-        (
-            with("town", json!("火星镇")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("town"),
-        ),
-        (
-            with("town", json!("滕州经济开发区")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("town"),
-        ),
-        (
-            with("total_investment_yuan", json!(-100)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("total_investment_yuan"),
-        ),
-        (
-            with("total_investment_yuan", json!(0)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("total_investment_yuan"),
-        ),
+        (with("town", json!("火星镇")), StatusCode::UNPROCESSABLE_ENTITY, Some("town")),
+        (with("town", json!("滕州经济开发区")), StatusCode::UNPROCESSABLE_ENTITY, Some("town")),
+        (with("total_investment_yuan", json!(-100)), StatusCode::UNPROCESSABLE_ENTITY, Some("total_investment_yuan")),
+        (with("total_investment_yuan", json!(0)), StatusCode::UNPROCESSABLE_ENTITY, Some("total_investment_yuan")),
         (
             with("total_investment_yuan", json!(5_000_000_000_000i64)),
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("total_investment_yuan"),
         ),
-        (
-            with("total_investment_yuan", json!(1.5)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("total_investment_yuan"),
-        ),
+        (with("total_investment_yuan", json!(1.5)), StatusCode::UNPROCESSABLE_ENTITY, Some("total_investment_yuan")),
         (
             with("total_investment_yuan", json!("12亿元")),
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("total_investment_yuan"),
         ),
+        (with("location", json!({"lon": 200.0, "lat": 35.0})), StatusCode::UNPROCESSABLE_ENTITY, Some("location.lon")),
+        (with("location", json!({"lon": 117.0, "lat": -95.0})), StatusCode::UNPROCESSABLE_ENTITY, Some("location.lat")),
+        (with("location", json!({"lon": "NaN", "lat": 35.0})), StatusCode::UNPROCESSABLE_ENTITY, Some("location.lon")),
+        (with("location", json!({"lon": 116.40, "lat": 39.90})), StatusCode::UNPROCESSABLE_ENTITY, Some("location")),
         (
-            with("location", json!({"lon": 200.0, "lat": 35.0})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("location.lon"),
-        ),
-        (
-            with("location", json!({"lon": 117.0, "lat": -95.0})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("location.lat"),
-        ),
-        (
-            with("location", json!({"lon": "NaN", "lat": 35.0})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("location.lon"),
-        ),
-        (
-            with("location", json!({"lon": 116.40, "lat": 39.90})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("location"),
-        ),
-        (
-            with(
-                "location",
-                json!({"lon": 117.16, "lat": 35.08, "crs": "epsg3857"}),
-            ),
+            with("location", json!({"lon": 117.16, "lat": 35.08, "crs": "epsg3857"})),
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("location.crs"),
         ),
         (
-            with(
-                "milestones",
-                json!({"start": {"planned": "2026-06-01"}, "completion": {"planned": "2026-01-01"}}),
-            ),
+            with("milestones", json!({"start": {"planned": "2026-06-01"}, "completion": {"planned": "2026-01-01"}})),
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("milestones.completion.planned"),
         ),
         (
-            with(
-                "milestones",
-                json!({"groundbreaking": {"planned": "2026-06-01"}}),
-            ),
+            with("milestones", json!({"groundbreaking": {"planned": "2026-06-01"}})),
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
         ),
@@ -608,44 +393,17 @@ async fn bad_input_is_rejected_and_changes_nothing(app: &TestApp) {
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("milestones.start.planned"),
         ),
+        (with("chain", json!("steel")), StatusCode::UNPROCESSABLE_ENTITY, Some("chain")),
+        (with("name", json!("")), StatusCode::UNPROCESSABLE_ENTITY, Some("name")),
+        (with("name", json!("名".repeat(201))), StatusCode::UNPROCESSABLE_ENTITY, Some("name")),
+        (with("code", json!("has space")), StatusCode::UNPROCESSABLE_ENTITY, Some("code")),
         (
-            with("chain", json!("steel")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("chain"),
-        ),
-        (
-            with("name", json!("")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("name"),
-        ),
-        (
-            with("name", json!("名".repeat(201))),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("name"),
-        ),
-        (
-            with("code", json!("has space")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("code"),
-        ),
-        (
-            with(
-                "lists",
-                json!([{"year": 2026, "list": "county", "annual_plan_yuan": 9_000_000_000i64}]),
-            ),
+            with("lists", json!([{"year": 2026, "list": "county", "annual_plan_yuan": 9_000_000_000i64}])),
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("lists[0].annual_plan_yuan"),
         ),
-        (
-            with("lists", json!([{"year": 2026, "list": "national"}])),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-        ),
-        (
-            with("unexpected", json!(1)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-        ),
+        (with("lists", json!([{"year": 2026, "list": "national"}])), StatusCode::UNPROCESSABLE_ENTITY, None),
+        (with("unexpected", json!(1)), StatusCode::UNPROCESSABLE_ENTITY, None),
         (json!([1, 2]), StatusCode::UNPROCESSABLE_ENTITY, None),
     ];
     for (body, status, field) in cases {
@@ -655,31 +413,17 @@ async fn bad_input_is_rejected_and_changes_nothing(app: &TestApp) {
     }
     // Malformed JSON, wrong content type, a 10 MB body, a number too large for JSON.
     let raw = |body: Vec<u8>, content_type: &str| {
-        Request::post("/api/projects")
-            .header("content-type", content_type)
-            .body(Body::from(body))
-            .expect("request")
+        Request::post("/api/projects").header("content-type", content_type).body(Body::from(body)).expect("request")
     };
-    let r = app
-        .send(raw(b"{\"name\": ".to_vec(), "application/json"))
-        .await;
+    let r = app.send(raw(b"{\"name\": ".to_vec(), "application/json")).await;
     assert_error(&r, StatusCode::BAD_REQUEST, None);
-    let r = app
-        .send(raw(
-            b"{\"name\":\"x\"} trailing".to_vec(),
-            "application/json",
-        ))
-        .await;
+    let r = app.send(raw(b"{\"name\":\"x\"} trailing".to_vec(), "application/json")).await;
     assert_error(&r, StatusCode::BAD_REQUEST, None);
-    let r = app
-        .send(raw(b"name=x".to_vec(), "application/x-www-form-urlencoded"))
-        .await;
+    let r = app.send(raw(b"name=x".to_vec(), "application/x-www-form-urlencoded")).await;
     assert_error(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, None);
     let mut big = project("大请求", "西岗镇");
     big["address"] = json!("址".repeat(10 * 1024 * 1024 / 3));
-    let r = app
-        .send(raw(big.to_string().into_bytes(), "application/json"))
-        .await;
+    let r = app.send(raw(big.to_string().into_bytes(), "application/json")).await;
     assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, None);
     let r = app.send(raw(br#"{"name":"x","town":"370481106","chain":"other","total_investment_yuan":1,"location":{"lon":1e400,"lat":35}}"#.to_vec(), "application/json")).await;
     assert!(r.status.is_client_error(), "{}", r.status);
@@ -705,26 +449,15 @@ async fn duplicate_code_is_a_conflict(app: &TestApp) {
 }
 
 async fn unknown_things_are_json_404s(app: &TestApp) {
-    for path in [
-        "/api/projects/999999",
-        "/api/projects/abc",
-        "/api/nothing",
-        "/api/projects/999999/history",
-        "/favicon.ico",
-    ] {
+    for path in
+        ["/api/projects/999999", "/api/projects/abc", "/api/nothing", "/api/projects/999999/history", "/favicon.ico"]
+    {
         let r = app.get(path).await;
         assert_error(&r, StatusCode::NOT_FOUND, None);
     }
-    let r = app
-        .patch("/api/projects/999999", json!({"version": 1}))
-        .await;
+    let r = app.patch("/api/projects/999999", json!({"version": 1})).await;
     assert_error(&r, StatusCode::NOT_FOUND, None);
-    let r = app
-        .post(
-            "/api/projects/999999/reports",
-            json!({"period": "2026-10", "completed_yuan": 1}),
-        )
-        .await;
+    let r = app.post("/api/projects/999999/reports", json!({"period": "2026-10", "completed_yuan": 1})).await;
     assert_error(&r, StatusCode::NOT_FOUND, None);
 }
 
@@ -739,11 +472,7 @@ async fn concurrent_edits_lose_nothing(app: &TestApp) {
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
-    let winner = if a.status == StatusCode::OK {
-        "甲改"
-    } else {
-        "乙改"
-    };
+    let winner = if a.status == StatusCode::OK { "甲改" } else { "乙改" };
     let now = app.get(&path).await.json();
     assert_eq!(now["name"], winner);
     assert_eq!(now["version"], 2);
@@ -776,24 +505,19 @@ async fn restart_keeps_data_postgres() {
 async fn openapi_documents_every_route() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
     let doc = app.get("/api/openapi.json").await.json();
-    let mut documented: Vec<String> = doc["paths"]
-        .as_object()
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut documented: Vec<String> = doc["paths"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
     documented.sort();
     let source = [
         include_str!("../src/http/mod.rs"),
         include_str!("../src/http/projects.rs"),
         include_str!("../src/http/towns.rs"),
+        include_str!("../src/http/reports.rs"),
     ]
     .concat();
     let mut routed: Vec<String> = source
-        .lines()
-        .filter_map(|l| {
-            l.trim()
-                .strip_prefix(".route(\"")
-                .and_then(|r| r.split('"').next())
-        })
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
         .filter(|r| *r != "/")
         .map(|r| format!("/api{r}"))
         .collect();

@@ -20,25 +20,12 @@ impl Drop for Server {
 /// A plain HTTP/1.1 GET (no client library needed for a smoke test).
 fn get(addr: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
 }
 
@@ -47,14 +34,7 @@ fn serve_with_demo_prints_its_url_and_answers() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = format!("sqlite:{}", dir.path().join("keyproj.sqlite").display());
     let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--demo",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            &db,
-        ])
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0", "--database", &db])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -106,75 +86,38 @@ fn towns_import_replaces_the_layer_and_refuses_breaking_it() {
         ])
         .output()
         .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("2"));
 
     // With projects in Tengzhou towns, a layer without those towns is refused.
     let db2 = format!("sqlite:{}", dir.path().join("k2.sqlite").display());
     let out = Command::new(BIN)
-        .args([
-            "demo",
-            "--year",
-            "2026",
-            "--as-of",
-            "2026-06-30",
-            "--database",
-            &db2,
-        ])
+        .args(["demo", "--year", "2026", "--as-of", "2026-06-30", "--database", &db2])
         .output()
         .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = Command::new(BIN)
-        .args([
-            "towns",
-            "import",
-            layer.to_str().unwrap_or_default(),
-            "--database",
-            &db2,
-        ])
+        .args(["towns", "import", layer.to_str().unwrap_or_default(), "--database", &db2])
         .output()
         .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("370481") && err.contains("town codes"),
-        "{err}"
-    );
+    assert!(err.contains("370481") && err.contains("town codes"), "{err}");
 
     // A second demo load into a non-empty database is refused.
-    let out = Command::new(BIN)
-        .args(["demo", "--database", &db2])
-        .output()
-        .expect("run");
+    let out = Command::new(BIN).args(["demo", "--database", &db2]).output().expect("run");
     assert!(!out.status.success());
 
     // Not GeoJSON, and a database URL we do not know.
     let bad = dir.path().join("bad.geojson");
     std::fs::write(&bad, "这不是GeoJSON").expect("write");
     let out = Command::new(BIN)
-        .args([
-            "towns",
-            "import",
-            bad.to_str().unwrap_or_default(),
-            "--database",
-            &db,
-        ])
+        .args(["towns", "import", bad.to_str().unwrap_or_default(), "--database", &db])
         .output()
         .expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("GeoJSON"));
-    let out = Command::new(BIN)
-        .args(["migrate", "--database", "mysql://x"])
-        .output()
-        .expect("run");
+    let out = Command::new(BIN).args(["migrate", "--database", "mysql://x"]).output().expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite:"));
 }

@@ -15,9 +15,7 @@ async fn total(app: &TestApp, query: &str) -> i64 {
 
 async fn demo_year_matches_the_plan(app: &TestApp) {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 27);
-    let n = keyproj::cli::load_demo(&app.store, Some(2026), as_of)
-        .await
-        .expect("demo loads");
+    let n = keyproj::cli::load_demo(&app.store, Some(2026), as_of).await.expect("demo loads");
     assert_eq!(total(app, "").await, n as i64);
 
     // Attracted projects by tier, counted cumulatively as the targets are.
@@ -39,8 +37,8 @@ async fn demo_year_matches_the_plan(app: &TestApp) {
     assert!(cumulative[4] >= 170, "attracted in all: {cumulative:?}");
 
     // Key projects by level: 32 provincial, 32 municipal, 198 county.
-    let provincial = total(app, "year=2026&list=province_major").await
-        + total(app, "year=2026&list=province_quality").await;
+    let provincial =
+        total(app, "year=2026&list=province_major").await + total(app, "year=2026&list=province_quality").await;
     assert_eq!(provincial, 32);
     assert_eq!(total(app, "year=2026&list=municipal").await, 32);
     assert_eq!(total(app, "year=2026&list=county").await, 198);
@@ -49,18 +47,11 @@ async fn demo_year_matches_the_plan(app: &TestApp) {
     let towns: Value = app.get("/api/towns.geojson?year=2026").await.json();
     let features = towns["features"].as_array().cloned().unwrap_or_default();
     assert_eq!(features.len(), 21);
-    assert!(
-        features
-            .iter()
-            .all(|f| f["properties"]["project_count"].as_i64().unwrap_or(0) > 0)
-    );
+    assert!(features.iter().all(|f| f["properties"]["project_count"].as_i64().unwrap_or(0) > 0));
     let lianhong = app.get("/api/projects?q=联泓格润").await.json();
     assert_eq!(lianhong["total"], 1);
     assert_eq!(lianhong["items"][0]["sample"], true);
-    assert_eq!(
-        lianhong["items"][0]["total_investment_yuan"],
-        12_500_000_000i64
-    );
+    assert_eq!(lianhong["items"][0]["total_investment_yuan"], 12_500_000_000i64);
     for name in ["鲁南化工", "西岗作业区", "临滕高速"] {
         assert!(total(app, &format!("q={name}")).await >= 1, "{name}");
     }

@@ -38,13 +38,7 @@ pub struct DemoProject {
 /// Deterministic: same (year, as_of) → identical output, independent of crate versions.
 pub fn demo_year(year: i32, as_of: NaiveDate) -> Vec<DemoProject> {
     let plans = plan_year(year);
-    let mut views: Vec<View> = plans
-        .iter()
-        .map(|p| View {
-            ms: visible(&p.truth, as_of),
-            late: None,
-        })
-        .collect();
+    let mut views: Vec<View> = plans.iter().map(|p| View { ms: visible(&p.truth, as_of), late: None }).collect();
     assign_lateness(year, &plans, &mut views, as_of);
     plans
         .iter()
@@ -77,9 +71,8 @@ const PROBLEMS: u64 = 5;
 impl Rng {
     fn stream(year: i32, purpose: u64, n: u64) -> Rng {
         let mut base = Rng(0x7E4C_2026_5EED_0001 ^ u64::from(year.unsigned_abs()));
-        let seed = base.next_u64()
-            ^ purpose.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ n.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        let seed =
+            base.next_u64() ^ purpose.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n.wrapping_mul(0xD1B5_4A32_D192_ED03);
         let mut r = Rng(seed);
         r.next_u64();
         r
@@ -158,27 +151,17 @@ fn day_in(rng: &mut Rng, y: i32, first: u32, months: u32) -> NaiveDate {
 }
 
 fn planned(p: NaiveDate) -> Option<MilestoneDates> {
-    Some(MilestoneDates {
-        planned: Some(p),
-        actual: None,
-    })
+    Some(MilestoneDates { planned: Some(p), actual: None })
 }
 
 /// Met on or a few days before the plan (so on-time projects are never late).
 fn met(rng: &mut Rng, p: NaiveDate, max_early: i64) -> Option<MilestoneDates> {
-    Some(MilestoneDates {
-        planned: Some(p),
-        actual: Some(shift(p, -rng.range(0, max_early))),
-    })
+    Some(MilestoneDates { planned: Some(p), actual: Some(shift(p, -rng.range(0, max_early))) })
 }
 
 /// Met if the plan falls within the year, else only planned.
 fn met_in_year(rng: &mut Rng, year: i32, p: NaiveDate, max_early: i64) -> Option<MilestoneDates> {
-    if p.year() <= year {
-        met(rng, p, max_early)
-    } else {
-        planned(p)
-    }
+    if p.year() <= year { met(rng, p, max_early) } else { planned(p) }
 }
 
 // ---- the real projects named in the county plan --------------------------------------------
@@ -279,15 +262,7 @@ impl Slot {
             Role::PreConstruction => BuildType::PreConstruction,
             _ => BuildType::NewStart,
         };
-        Slot {
-            levels,
-            role,
-            build,
-            total_wan,
-            real: None,
-            town: None,
-            state: None,
-        }
+        Slot { levels, role, build, total_wan, real: None, town: None, state: None }
     }
 
     fn attracted(&self) -> bool {
@@ -310,14 +285,7 @@ struct TierPlan {
 
 const fn tier(count: usize, lo_wan: i64, hi_wan: i64, not_started: [usize; 3]) -> TierPlan {
     let [late, later, idle] = not_started;
-    TierPlan {
-        count,
-        lo_wan,
-        hi_wan,
-        late,
-        later,
-        idle,
-    }
+    TierPlan { count, lo_wan, hi_wan, late, later, idle }
 }
 
 /// With 联泓格润 (125亿) this gives 175 projects: 6 ≥100亿, 11 ≥50亿, 42 ≥10亿, 165 ≥1亿,
@@ -362,13 +330,8 @@ fn round_total(wan: i64) -> i64 {
 
 fn slots(year: i32) -> Vec<Slot> {
     let mut rng = Rng::stream(year, SLOTS, 0);
-    let mut out: Vec<Slot> = REAL
-        .iter()
-        .map(|r| Slot {
-            real: Some(r),
-            ..Slot::new(r.levels.to_vec(), r.role, r.total_wan)
-        })
-        .collect();
+    let mut out: Vec<Slot> =
+        REAL.iter().map(|r| Slot { real: Some(r), ..Slot::new(r.levels.to_vec(), r.role, r.total_wan) }).collect();
     let mut attracted = attracted_slots(&mut rng);
     mark_overlap(&mut rng, &mut attracted);
     out.extend(attracted);
@@ -406,9 +369,7 @@ fn mark_overlap(rng: &mut Rng, attracted: &mut [Slot]) {
         let mut candidates: Vec<usize> = (0..attracted.len())
             .filter(|&i| {
                 let s = &attracted[i];
-                s.levels.len() == 1
-                    && s.state.is_none()
-                    && (min_wan..max_wan).contains(&s.total_wan)
+                s.levels.len() == 1 && s.state.is_none() && (min_wan..max_wan).contains(&s.total_wan)
             })
             .collect();
         rng.shuffle(&mut candidates);
@@ -416,23 +377,14 @@ fn mark_overlap(rng: &mut Rng, attracted: &mut [Slot]) {
             attracted[i].levels.push(level);
         }
     };
-    pick(
-        rng,
-        ListLevel::Municipal,
-        OVERLAP_MUNICIPAL,
-        50_000,
-        1_000_000,
-    );
+    pick(rng, ListLevel::Municipal, OVERLAP_MUNICIPAL, 50_000, 1_000_000);
     pick(rng, ListLevel::County, OVERLAP_COUNTY, 10_000, 100_000);
 }
 
 fn key_only_slots(rng: &mut Rng) -> Vec<Slot> {
     let count: usize = KEY_ONLY.iter().map(|k| k.1).sum();
     let mut builds = vec![Role::Continuing; KEY_ONLY_CONTINUING];
-    builds.resize(
-        KEY_ONLY_CONTINUING + KEY_ONLY_PREPARATION,
-        Role::PreConstruction,
-    );
+    builds.resize(KEY_ONLY_CONTINUING + KEY_ONLY_PREPARATION, Role::PreConstruction);
     builds.resize(count, Role::Started);
     rng.shuffle(&mut builds);
     let mut builds = builds.into_iter();
@@ -454,10 +406,7 @@ fn key_only_slots(rng: &mut Rng) -> Vec<Slot> {
         s.town = Some(t);
     }
     // One continuing county project halted during construction.
-    if let Some(s) = out
-        .iter_mut()
-        .find(|s| s.levels == [ListLevel::County] && s.role == Role::Continuing)
-    {
+    if let Some(s) = out.iter_mut().find(|s| s.levels == [ListLevel::County] && s.role == Role::Continuing) {
         s.state = Some((State::Suspended, names::SUSPEND_REASONS[2]));
     }
     out
@@ -508,11 +457,7 @@ struct Plan {
 
 fn plan_year(year: i32) -> Vec<Plan> {
     let mut taken: HashSet<String> = REAL.iter().map(|r| r.name.to_string()).collect();
-    slots(year)
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| plan_project(year, i + 1, &s, &mut taken))
-        .collect()
+    slots(year).into_iter().enumerate().map(|(i, s)| plan_project(year, i + 1, &s, &mut taken)).collect()
 }
 
 fn plan_project(year: i32, n: usize, s: &Slot, taken: &mut HashSet<String>) -> Plan {
@@ -606,11 +551,7 @@ const LOCAL_CHAINS: &[(Chain, u32)] = &[
 fn pick_chain(rng: &mut Rng, s: &Slot) -> Chain {
     let table = if s.attracted() {
         ATTRACTED_CHAINS
-    } else if s
-        .levels
-        .iter()
-        .any(|l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality))
-    {
+    } else if s.levels.iter().any(|l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality)) {
         PROVINCE_CHAINS
     } else {
         LOCAL_CHAINS
@@ -687,10 +628,7 @@ fn responsibility(
     if let Some(r) = s.real {
         return (r.unit.to_string(), names::leader(r.unit, None));
     }
-    let local = !s
-        .levels
-        .iter()
-        .any(|l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality));
+    let local = !s.levels.iter().any(|l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality));
     if local && rng.chance(30) {
         let unit = names::town_unit(town);
         let leader = names::leader(&unit, Some(town));
@@ -800,18 +738,12 @@ fn new_start(rng: &mut Rng, year: i32, s: &Slot) -> MilestonesInput {
     });
     let permit = shift(start_plan, -rng.range(5, 30));
     let start = if started {
-        Some(MilestoneDates {
-            planned: Some(start_plan),
-            actual: Some(shift(start_plan, -rng.range(0, 3)).max(jan1)),
-        })
+        Some(MilestoneDates { planned: Some(start_plan), actual: Some(shift(start_plan, -rng.range(0, 3)).max(jan1)) })
     } else {
         planned(start_plan)
     };
     MilestonesInput {
-        signed: signed.map(|d| MilestoneDates {
-            planned: Some(d),
-            actual: Some(d),
-        }),
+        signed: signed.map(|d| MilestoneDates { planned: Some(d), actual: Some(d) }),
         land: land.and_then(|p| met_in_year(rng, year, p, 10)),
         permit: met_in_year(rng, year, permit, 5),
         start,
@@ -834,10 +766,7 @@ fn stalled(rng: &mut Rng, year: i32) -> MilestonesInput {
         None
     };
     MilestonesInput {
-        signed: Some(MilestoneDates {
-            planned: Some(signed),
-            actual: Some(signed),
-        }),
+        signed: Some(MilestoneDates { planned: Some(signed), actual: Some(signed) }),
         land,
         start: planned(shift(signed, rng.range(60, 200))),
         ..Default::default()
@@ -858,10 +787,7 @@ fn continuing(rng: &mut Rng, year: i32) -> MilestonesInput {
     MilestonesInput {
         land,
         permit: met(rng, permit, 5),
-        start: Some(MilestoneDates {
-            planned: Some(shift(actual, rng.range(0, 3))),
-            actual: Some(actual),
-        }),
+        start: Some(MilestoneDates { planned: Some(shift(actual, rng.range(0, 3))), actual: Some(actual) }),
         ..Default::default()
     }
 }
@@ -888,40 +814,23 @@ fn finish_schedule(rng: &mut Rng, year: i32, ms: &mut MilestonesInput, s: &Slot,
         _ => shift(start_plan, duration_days(rng, s.total_wan)),
     };
     let started = start.actual.is_some();
-    ms.completion = if started {
-        met_in_year(rng, year, completion, 15)
-    } else {
-        planned(completion)
-    };
+    ms.completion = if started { met_in_year(rng, year, completion, 15) } else { planned(completion) };
     if produces {
         let p = shift(completion, rng.range(20, 90));
         let completed = ms.completion.is_some_and(|c| c.actual.is_some());
-        ms.production = if completed {
-            met_in_year(rng, year, p, 10)
-        } else {
-            planned(p)
-        };
+        ms.production = if completed { met_in_year(rng, year, p, 10) } else { planned(p) };
     }
 }
 
 /// Continuing projects complete between March this year and the end of next year (big ones
 /// later), at least 14 months after their start.
-fn continuing_completion(
-    rng: &mut Rng,
-    year: i32,
-    started: NaiveDate,
-    total_wan: i64,
-) -> NaiveDate {
+fn continuing_completion(rng: &mut Rng, year: i32, started: NaiveDate, total_wan: i64) -> NaiveDate {
     let drawn = if total_wan >= 500_000 {
         let y = year + 1 + rng.below(2) as i32;
         day_in(rng, y, 1, 12)
     } else {
         let k = rng.below(22) as u32; // Mar this year .. Dec next year
-        let (y, m) = if k < 10 {
-            (year, 3 + k)
-        } else {
-            (year + 1, k - 9)
-        };
+        let (y, m) = if k < 10 { (year, 3 + k) } else { (year + 1, k - 9) };
         some_day(rng, y, m)
     };
     drawn.max(shift(started, 420))
@@ -941,14 +850,7 @@ struct View {
 }
 
 fn slots_mut(ms: &mut MilestonesInput) -> [&mut Option<MilestoneDates>; 6] {
-    [
-        &mut ms.signed,
-        &mut ms.land,
-        &mut ms.permit,
-        &mut ms.start,
-        &mut ms.completion,
-        &mut ms.production,
-    ]
+    [&mut ms.signed, &mut ms.land, &mut ms.permit, &mut ms.start, &mut ms.completion, &mut ms.production]
 }
 
 /// The truth as known on `as_of`: later actual dates have not happened yet. (Actuals are on or
@@ -965,33 +867,22 @@ fn visible(truth: &MilestonesInput, as_of: NaiveDate) -> MilestonesInput {
 
 /// Planned start or completion has passed without the actual date.
 fn is_behind(ms: &MilestonesInput, as_of: NaiveDate) -> bool {
-    [ms.start, ms.completion]
-        .into_iter()
-        .flatten()
-        .any(|d| d.actual.is_none() && d.planned.is_some_and(|p| p < as_of))
+    [ms.start, ms.completion].into_iter().flatten().any(|d| d.actual.is_none() && d.planned.is_some_and(|p| p < as_of))
 }
 
 /// Make about `BEHIND_PCT` % of the active projects late as of the date: first the attracted
 /// projects that are designated late, then others in an order fixed by the year.
 fn assign_lateness(year: i32, plans: &[Plan], views: &mut [View], as_of: NaiveDate) {
-    let active: Vec<usize> = (0..plans.len())
-        .filter(|&i| plans[i].state.is_none())
-        .collect();
+    let active: Vec<usize> = (0..plans.len()).filter(|&i| plans[i].state.is_none()).collect();
     let target = (active.len() * BEHIND_PCT + 50) / 100;
-    let mut behind = active
-        .iter()
-        .filter(|&&i| is_behind(&views[i].ms, as_of))
-        .count();
+    let mut behind = active.iter().filter(|&&i| is_behind(&views[i].ms, as_of)).count();
     for &i in active.iter().filter(|&&i| plans[i].lag == Lag::StartOnly) {
         if became_late(&plans[i], &mut views[i], as_of) {
             behind += 1;
         }
     }
-    let mut order: Vec<usize> = active
-        .iter()
-        .copied()
-        .filter(|&i| matches!(plans[i].lag, Lag::CompletionOnly | Lag::Either))
-        .collect();
+    let mut order: Vec<usize> =
+        active.iter().copied().filter(|&i| matches!(plans[i].lag, Lag::CompletionOnly | Lag::Either)).collect();
     Rng::stream(year, LAG_ORDER, 0).shuffle(&mut order);
     for i in order {
         if behind >= target {
@@ -1048,10 +939,7 @@ fn start_late(ms: &mut MilestonesInput, days: i64, as_of: NaiveDate) -> bool {
             }
         }
     }
-    let completion = ms
-        .completion
-        .and_then(|d| d.planned)
-        .map_or(shift(start, 180), |c| c.max(shift(start, 180)));
+    let completion = ms.completion.and_then(|d| d.planned).map_or(shift(start, 180), |c| c.max(shift(start, 180)));
     ms.completion = planned(completion);
     if let Some(p) = ms.production.and_then(|d| d.planned) {
         ms.production = planned(p.max(shift(completion, 30)));
@@ -1138,23 +1026,14 @@ fn waiting_reports(year: i32, v: &View, through: u32) -> Vec<MonthlyReport> {
         _ => 1,
     };
     (from..=through)
-        .map(|m| MonthlyReport {
-            note: Some("项目尚未开工".to_string()),
-            ..report(year, m, 0, 0)
-        })
+        .map(|m| MonthlyReport { note: Some("项目尚未开工".to_string()), ..report(year, m, 0, 0) })
         .collect()
 }
 
 /// From the start month (or January) to the as-of month or completion. Year-to-date lands
 /// near the time share of the annual plan (on-track projects a little ahead), or 12–38 points
 /// below it for laggards. The first month carries what was spent before (land, deposits).
-fn construction_reports(
-    year: i32,
-    p: &Plan,
-    v: &View,
-    through: u32,
-    started: NaiveDate,
-) -> Vec<MonthlyReport> {
+fn construction_reports(year: i32, p: &Plan, v: &View, through: u32, started: NaiveDate) -> Vec<MonthlyReport> {
     let from = match started.year().cmp(&year) {
         Ordering::Less => 1,
         Ordering::Equal => started.month(),
@@ -1172,10 +1051,7 @@ fn construction_reports(
     // Month by which the annual plan is meant to be spent.
     let horizon = done
         .or_else(|| {
-            v.ms.completion
-                .and_then(|d| d.planned)
-                .filter(|c| c.year() == year && c.month() >= from)
-                .map(|c| c.month())
+            v.ms.completion.and_then(|d| d.planned).filter(|c| c.year() == year && c.month() >= from).map(|c| c.month())
         })
         .unwrap_or(12);
     let suspended = matches!(p.state, Some((State::Suspended, _)));
@@ -1232,11 +1108,7 @@ fn add_problems(year: i32, p: &Plan, out: &mut [MonthlyReport]) {
     let mut rng = Rng::stream(year, PROBLEMS, p.n as u64);
     // Not started: mostly land and approvals; under construction: mostly money and partners.
     let not_started = out.iter().all(|r| r.completed_yuan.0 == 0);
-    let weights: [u32; 7] = if not_started {
-        [30, 10, 15, 10, 25, 5, 5]
-    } else {
-        [5, 10, 10, 30, 10, 15, 20]
-    };
+    let weights: [u32; 7] = if not_started { [30, 10, 15, 10, 25, 5, 5] } else { [5, 10, 10, 30, 10, 15, 20] };
     let first = Factor::ALL[rng.weighted(&weights)];
     let mut factors = vec![first];
     if rng.chance(40) {
@@ -1268,11 +1140,7 @@ fn add_problems(year: i32, p: &Plan, out: &mut [MonthlyReport]) {
 // ---- output ----------------------------------------------------------------------------------
 
 fn finish(year: i32, p: &Plan, v: View, reports: Vec<MonthlyReport>) -> DemoProject {
-    let kind = if p.build == BuildType::PreConstruction {
-        ListKind::Preparation
-    } else {
-        ListKind::Implementation
-    };
+    let kind = if p.build == BuildType::PreConstruction { ListKind::Preparation } else { ListKind::Implementation };
     let lists = p
         .levels
         .iter()
@@ -1307,11 +1175,7 @@ fn finish(year: i32, p: &Plan, v: View, reports: Vec<MonthlyReport>) -> DemoProj
         lists,
         sample: true,
     };
-    DemoProject {
-        input,
-        reports,
-        state: p.state.map(|(s, reason)| (s, reason.to_string())),
-    }
+    DemoProject { input, reports, state: p.state.map(|(s, reason)| (s, reason.to_string())) }
 }
 
 #[cfg(test)]
@@ -1374,17 +1238,9 @@ mod tests {
     #[test]
     fn attracted_projects_meet_the_tier_targets() {
         let year = demo_year(YEAR, late());
-        let attracted: Vec<&DemoProject> = year
-            .iter()
-            .filter(|p| on(p, ListLevel::Attracted))
-            .collect();
+        let attracted: Vec<&DemoProject> = year.iter().filter(|p| on(p, ListLevel::Attracted)).collect();
         assert!(attracted.len() >= 175, "{}", attracted.len());
-        let at_least = |yi: i64| {
-            attracted
-                .iter()
-                .filter(|p| p.input.total_investment_yuan >= yi * YI)
-                .count()
-        };
+        let at_least = |yi: i64| attracted.iter().filter(|p| p.input.total_investment_yuan >= yi * YI).count();
         assert!(at_least(1) >= 160, "{}", at_least(1));
         assert!(at_least(10) >= 40, "{}", at_least(10));
         assert!(at_least(50) >= 10, "{}", at_least(50));
@@ -1392,21 +1248,14 @@ mod tests {
         let below = attracted.len() - at_least(1);
         assert!((5..=15).contains(&below), "{below} below 1亿");
         for p in &attracted {
-            let m = p
-                .input
-                .lists
-                .iter()
-                .find(|m| m.list == ListLevel::Attracted);
+            let m = p.input.lists.iter().find(|m| m.list == ListLevel::Attracted);
             let m = m.expect("attracted membership");
             assert_eq!(m.kind, ListKind::Implementation);
             assert_eq!(m.build_type, BuildType::NewStart);
             assert!(m.annual_plan_yuan.0 > 0, "{}", p.input.name);
         }
         let core = attracted.iter().filter(|p| p.input.chain.is_core()).count();
-        assert!(
-            share(core, attracted.len()) >= 0.8,
-            "{core} core-chain projects"
-        );
+        assert!(share(core, attracted.len()) >= 0.8, "{core} core-chain projects");
     }
 
     #[test]
@@ -1419,10 +1268,7 @@ mod tests {
                 .filter(|p| p.input.total_investment_yuan >= yi * YI)
                 .count();
             let rate = share(started, target);
-            assert!(
-                (0.8..=0.95).contains(&rate),
-                "≥{yi}亿: {started} of {target}"
-            );
+            assert!((0.8..=0.95).contains(&rate), "≥{yi}亿: {started} of {target}");
         }
         // Early in the year far fewer have started, but the set is the same.
         let spring = demo_year(YEAR, early());
@@ -1447,16 +1293,9 @@ mod tests {
         assert_eq!(n(ListLevel::ProvinceQuality), 12);
         assert_eq!(n(ListLevel::Municipal), 32);
         assert_eq!(n(ListLevel::County), 198);
-        let key: usize = by_level
-            .iter()
-            .filter(|(l, _)| l.is_key())
-            .map(|(_, c)| c)
-            .sum();
+        let key: usize = by_level.iter().filter(|(l, _)| l.is_key()).map(|(_, c)| c).sum();
         assert_eq!(key, 262);
-        let overlap = year
-            .iter()
-            .filter(|p| on(p, ListLevel::Attracted) && key_level(p).is_some())
-            .count();
+        let overlap = year.iter().filter(|p| on(p, ListLevel::Attracted) && key_level(p).is_some()).count();
         assert!((55..=65).contains(&overlap), "overlap {overlap}");
         assert_eq!(year.len(), n(ListLevel::Attracted) + key - overlap);
     }
@@ -1476,14 +1315,8 @@ mod tests {
         let continuing = count(&|m| m.build_type == BuildType::Continuing);
         let preparing = count(&|m| m.build_type == BuildType::PreConstruction);
         assert!((0.55..=0.65).contains(&share(new, key.len())), "{new}");
-        assert!(
-            (0.30..=0.40).contains(&share(continuing, key.len())),
-            "{continuing}"
-        );
-        assert!(
-            (0.03..=0.07).contains(&share(preparing, key.len())),
-            "{preparing}"
-        );
+        assert!((0.30..=0.40).contains(&share(continuing, key.len())), "{continuing}");
+        assert!((0.03..=0.07).contains(&share(preparing, key.len())), "{preparing}");
         for (p, m) in &key {
             let total = p.input.total_investment_yuan;
             let plan = m.annual_plan_yuan.0;
@@ -1526,12 +1359,7 @@ mod tests {
         let mut lines = csv.lines();
         let header: Vec<&str> = lines.next().expect("header").split(',').collect();
         let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
-        let (code, name, lon, lat) = (
-            col("code"),
-            col("name_zh_hans"),
-            col("seat_lon"),
-            col("seat_lat"),
-        );
+        let (code, name, lon, lat) = (col("code"), col("name_zh_hans"), col("seat_lon"), col("seat_lat"));
         let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
         assert_eq!(rows.len(), TOWNS.len());
         for (row, t) in rows.iter().zip(TOWNS.iter()) {
@@ -1545,10 +1373,7 @@ mod tests {
         let all: BTreeSet<&str> = TOWNS.iter().map(|t| t.code).collect();
         assert_eq!(used, all);
         let zoned = year.iter().filter(|p| p.input.zone.is_some()).count();
-        assert!(
-            (0.25..=0.45).contains(&share(zoned, year.len())),
-            "{zoned} zoned"
-        );
+        assert!((0.25..=0.45).contains(&share(zoned, year.len())), "{zoned} zoned");
         for p in &year {
             if p.input.zone.as_deref() == Some(CHEM_PARK) {
                 assert_eq!(p.input.chain, Chain::Chemical);
@@ -1561,10 +1386,7 @@ mod tests {
         let year = demo_year(YEAR, late());
         let names: BTreeSet<&str> = year.iter().map(|p| p.input.name.as_str()).collect();
         assert_eq!(names.len(), year.len());
-        let codes: BTreeSet<&str> = year
-            .iter()
-            .filter_map(|p| p.input.code.as_deref())
-            .collect();
+        let codes: BTreeSet<&str> = year.iter().filter_map(|p| p.input.code.as_deref()).collect();
         assert_eq!(codes.len(), year.len());
         assert!(codes.contains("DEMO-2026-0001"));
         assert!(year.iter().all(|p| p.input.sample));
@@ -1578,31 +1400,15 @@ mod tests {
                 let i = &p.input;
                 let chars = i.name.chars().count();
                 assert!((1..=200).contains(&chars), "{}", i.name);
-                assert!(
-                    i.total_investment_yuan > 0 && i.total_investment_yuan <= 1_000_000_000_000
-                );
+                assert!(i.total_investment_yuan > 0 && i.total_investment_yuan <= 1_000_000_000_000);
                 assert_eq!(i.total_investment_yuan % WAN, 0);
                 assert_eq!(i.town.len(), 9);
                 check_memberships(&i.lists, Yuan(i.total_investment_yuan)).expect("lists");
                 i.milestones.to_milestones(as_of).expect("milestones");
                 let ms = &i.milestones;
-                for d in [
-                    ms.signed,
-                    ms.land,
-                    ms.permit,
-                    ms.start,
-                    ms.completion,
-                    ms.production,
-                ]
-                .into_iter()
-                .flatten()
-                {
+                for d in [ms.signed, ms.land, ms.permit, ms.start, ms.completion, ms.production].into_iter().flatten() {
                     assert!(d.actual.is_none_or(|a| a <= as_of), "{}", i.name);
-                    assert!(
-                        d.planned.is_some(),
-                        "{}: a milestone without a plan",
-                        i.name
-                    );
+                    assert!(d.planned.is_some(), "{}: a milestone without a plan", i.name);
                 }
                 let mut last = None;
                 for r in &p.reports {
@@ -1641,10 +1447,7 @@ mod tests {
                 }
             }
             let active: Vec<&DemoProject> = year.iter().filter(|p| active(p)).collect();
-            let late = active
-                .iter()
-                .filter(|p| days_late(p, as_of).is_some())
-                .count();
+            let late = active.iter().filter(|p| days_late(p, as_of).is_some()).count();
             if as_of >= date(YEAR, 2, 1) {
                 let rate = share(late, active.len());
                 assert!((0.10..=0.20).contains(&rate), "{as_of}: {late} late");
@@ -1673,12 +1476,7 @@ mod tests {
             let active: Vec<&DemoProject> = year.iter().filter(|p| active(p)).collect();
             let late: Vec<i64> = active.iter().filter_map(|p| days_late(p, as_of)).collect();
             let rate = share(late.len(), active.len());
-            assert!(
-                (0.10..=0.20).contains(&rate),
-                "{as_of}: {} of {}",
-                late.len(),
-                active.len()
-            );
+            assert!((0.10..=0.20).contains(&rate), "{as_of}: {} of {}", late.len(), active.len());
             let min = late.iter().min().copied().unwrap_or_default();
             let max = late.iter().max().copied().unwrap_or_default();
             assert!(min <= 15, "{as_of}: least late {min} days");
@@ -1689,25 +1487,10 @@ mod tests {
     #[test]
     fn states_are_few_and_explained() {
         let year = demo_year(YEAR, late());
-        let n = |s: State| {
-            year.iter()
-                .filter(|p| matches!(&p.state, Some((x, _)) if *x == s))
-                .count()
-        };
-        assert!(
-            (2..=4).contains(&n(State::Suspended)),
-            "{}",
-            n(State::Suspended)
-        );
-        assert!(
-            (1..=2).contains(&n(State::Withdrawn)),
-            "{}",
-            n(State::Withdrawn)
-        );
-        for p in year
-            .iter()
-            .filter(|p| matches!(p.state, Some((State::Withdrawn, _))))
-        {
+        let n = |s: State| year.iter().filter(|p| matches!(&p.state, Some((x, _)) if *x == s)).count();
+        assert!((2..=4).contains(&n(State::Suspended)), "{}", n(State::Suspended));
+        assert!((1..=2).contains(&n(State::Withdrawn)), "{}", n(State::Withdrawn));
+        for p in year.iter().filter(|p| matches!(p.state, Some((State::Withdrawn, _)))) {
             assert!(p.reports.is_empty());
         }
     }
@@ -1723,23 +1506,14 @@ mod tests {
             .filter(|p| p.input.milestones.start.is_some_and(|d| d.actual.is_some()))
             .collect();
         assert!(building.len() > 250, "{}", building.len());
-        let mut ratios: Vec<f64> = building
-            .iter()
-            .map(|p| ytd_wan(p) as f64 / plan_wan(p) as f64 / time_share)
-            .collect();
+        let mut ratios: Vec<f64> =
+            building.iter().map(|p| ytd_wan(p) as f64 / plan_wan(p) as f64 / time_share).collect();
         ratios.sort_by(f64::total_cmp);
         let median = ratios[ratios.len() / 2];
         assert!((0.95..=1.12).contains(&median), "median {median}");
-        let behind = building
-            .iter()
-            .filter(|p| (ytd_wan(p) as f64 / plan_wan(p) as f64) < time_share - 0.10)
-            .count();
+        let behind = building.iter().filter(|p| (ytd_wan(p) as f64 / plan_wan(p) as f64) < time_share - 0.10).count();
         let rate = share(behind, building.len());
-        assert!(
-            (0.05..=0.20).contains(&rate),
-            "{behind} of {} behind",
-            building.len()
-        );
+        assert!((0.05..=0.20).contains(&rate), "{behind} of {} behind", building.len());
         for p in &building {
             let funds: i64 = p.reports.iter().map(|r| r.funds_arrived_yuan.0).sum();
             assert!(funds <= ytd_wan(p) * WAN * 12 / 10, "{}", p.input.name);
@@ -1762,23 +1536,14 @@ mod tests {
         let autumn = demo_year(YEAR, late());
         let count = |y: &[DemoProject]| y.iter().map(|p| p.reports.len()).sum::<usize>();
         assert!(count(&spring) * 2 < count(&autumn));
-        assert!(
-            spring
-                .iter()
-                .flat_map(|p| &p.reports)
-                .all(|r| r.period.month <= 3)
-        );
+        assert!(spring.iter().flat_map(|p| &p.reports).all(|r| r.period.month <= 3));
         assert!(spring.iter().any(|p| !p.reports.is_empty()));
     }
 
     #[test]
     fn real_projects_are_present_and_never_shown_as_laggards() {
         let year = demo_year(YEAR, late());
-        let find = |name: &str| {
-            year.iter()
-                .find(|p| p.input.name == name)
-                .unwrap_or_else(|| panic!("{name} missing"))
-        };
+        let find = |name: &str| year.iter().find(|p| p.input.name == name).unwrap_or_else(|| panic!("{name} missing"));
         let lianhong = find("联泓格润新能源材料和生物可降解材料一体化项目");
         assert_eq!(lianhong.input.total_investment_yuan, 125 * YI);
         assert!(on(lianhong, ListLevel::Attracted) && on(lianhong, ListLevel::ProvinceMajor));
@@ -1794,27 +1559,19 @@ mod tests {
             assert!(p.input.sample && p.state.is_none());
             assert_eq!(days_late(p, late()), None, "{}", p.input.name);
             assert!(p.reports.iter().all(|r| r.problems.is_empty()));
-            assert!(
-                p.reports
-                    .iter()
-                    .all(|r| r.note.as_deref() == Some(REAL_NOTE))
-            );
+            assert!(p.reports.iter().all(|r| r.note.as_deref() == Some(REAL_NOTE)));
         }
     }
 
     #[test]
     fn exact_locations_lie_inside_the_county() {
         use ::geo::Contains;
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/geodata/tengzhou-county.geojson"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/tengzhou-county.geojson");
         let text = std::fs::read_to_string(path).expect("county outline");
         let gj: geojson::GeoJson = text.parse().expect("GeoJSON");
         let fc = geojson::FeatureCollection::try_from(gj).expect("a FeatureCollection");
         let geometry = fc.features.into_iter().next().and_then(|f| f.geometry);
-        let county = ::geo::Geometry::<f64>::try_from(geometry.expect("a geometry").value)
-            .expect("a polygon");
+        let county = ::geo::Geometry::<f64>::try_from(geometry.expect("a geometry").value).expect("a polygon");
         let year = demo_year(YEAR, late());
         let mut exact = 0;
         for p in &year {
@@ -1824,19 +1581,12 @@ mod tests {
             exact += 1;
             assert_eq!(loc.crs, Crs::Wgs84);
             assert!(!loc.confirm_outside_county);
-            assert!(
-                county.contains(&::geo::Point::new(loc.lon, loc.lat)),
-                "{}",
-                p.input.name
-            );
+            assert!(county.contains(&::geo::Point::new(loc.lon, loc.lat)), "{}", p.input.name);
             let town = names::town_by_code(&p.input.town);
             let dx = (loc.lon - town.seat_lon) * 91_170.0;
             let dy = (loc.lat - town.seat_lat) * 110_950.0;
             assert!((dx * dx + dy * dy).sqrt() <= 1_501.0, "{}", p.input.name);
         }
-        assert!(
-            (0.3..=0.5).contains(&share(exact, year.len())),
-            "{exact} exact"
-        );
+        assert!((0.3..=0.5).contains(&share(exact, year.len())), "{exact} exact");
     }
 }

@@ -20,21 +20,8 @@ pub(super) struct Town {
     pub urban: u32,
 }
 
-const fn town(
-    code: &'static str,
-    name: &'static str,
-    seat: (f64, f64),
-    weights: (u32, u32, u32),
-) -> Town {
-    Town {
-        code,
-        name,
-        seat_lon: seat.0,
-        seat_lat: seat.1,
-        industry: weights.0,
-        rural: weights.1,
-        urban: weights.2,
-    }
+const fn town(code: &'static str, name: &'static str, seat: (f64, f64), weights: (u32, u32, u32)) -> Town {
+    Town { code, name, seat_lon: seat.0, seat_lat: seat.1, industry: weights.0, rural: weights.1, urban: weights.2 }
 }
 
 /// The 21 towns and subdistricts; seats as in `geodata/towns.csv` (a test keeps them equal).
@@ -43,12 +30,7 @@ pub(super) static TOWNS: [Town; 21] = [
     town("370481002", "龙泉街道", (117.18879, 35.063778), (3, 0, 4)),
     town("370481003", "北辛街道", (117.158828, 35.080448), (1, 0, 4)),
     town("370481004", "善南街道", (117.172514, 35.065157), (3, 0, 4)),
-    town(
-        "370481005",
-        "东沙河街道",
-        (117.251415, 35.088841),
-        (3, 1, 3),
-    ),
+    town("370481005", "东沙河街道", (117.251415, 35.088841), (3, 1, 3)),
     town("370481101", "洪绪镇", (117.12596, 35.048343), (3, 1, 1)),
     town("370481102", "南沙河镇", (117.182055, 35.008261), (2, 2, 1)),
     town("370481103", "大坞镇", (116.989073, 35.123251), (2, 2, 1)),
@@ -153,31 +135,10 @@ const LI_MATERIALS: &[&str] = &[
     "钠离子电池正极材料",
     "负极石墨化",
 ];
-const LI_CELLS: &[&str] = &[
-    "储能电池",
-    "动力电池",
-    "钠离子电池",
-    "储能系统集成",
-    "电池模组及Pack",
-    "半固态电池",
-];
-const LI_LINES: &[&str] = &[
-    "锂电池结构件",
-    "光伏组件",
-    "光伏电池片",
-    "氢燃料电池系统",
-    "废旧锂电池回收利用",
-    "充换电设备",
-    "储能变流器",
-];
-const PHARMA_BULK: &[&str] = &[
-    "原料药",
-    "医药中间体",
-    "维生素",
-    "氨基酸",
-    "植物提取物",
-    "兽用原料药",
-];
+const LI_CELLS: &[&str] = &["储能电池", "动力电池", "钠离子电池", "储能系统集成", "电池模组及Pack", "半固态电池"];
+const LI_LINES: &[&str] =
+    &["锂电池结构件", "光伏组件", "光伏电池片", "氢燃料电池系统", "废旧锂电池回收利用", "充换电设备", "储能变流器"];
+const PHARMA_BULK: &[&str] = &["原料药", "医药中间体", "维生素", "氨基酸", "植物提取物", "兽用原料药"];
 const PHARMA: &[&str] = &[
     "生物制剂",
     "医用敷料",
@@ -247,13 +208,7 @@ const URBAN: &[(&str, &str)] = &[
     ("养老服务中心", "市民政局"),
     ("农贸市场改造", "市商务局"),
 ];
-const ENERGY_MW: &[&str] = &[
-    "分布式光伏",
-    "农光互补光伏",
-    "渔光互补光伏",
-    "风电",
-    "储能电站",
-];
+const ENERGY_MW: &[&str] = &["分布式光伏", "农光互补光伏", "渔光互补光伏", "风电", "储能电站"];
 const ECOLOGY: &[(&str, &str)] = &[
     ("生物质热电联产", "市发展改革局"),
     ("工业余热利用", "市发展改革局"),
@@ -280,15 +235,7 @@ const TOURISM: &[&str] = &[
     "墨子文化研学基地",
     "鲁班文化创意园",
 ];
-const AGRI_PLANT: &[&str] = &[
-    "马铃薯精深加工",
-    "果蔬冷链加工",
-    "预制菜",
-    "饲料",
-    "面粉加工",
-    "食用菌",
-    "花生深加工",
-];
+const AGRI_PLANT: &[&str] = &["马铃薯精深加工", "果蔬冷链加工", "预制菜", "饲料", "面粉加工", "食用菌", "花生深加工"];
 const AGRI: &[&str] = &[
     "高标准农田建设",
     "智慧农业产业园",
@@ -401,31 +348,19 @@ pub(super) fn project_name(rng: &mut Rng, chain: Chain, town: &Town, total_wan: 
             if p == "农村公路提质" && t.ends_with("街道") {
                 p = "道路提升改造"; // no rural roads in the city's subdistricts
             }
-            Named {
-                name: format!("{t}{p}工程"),
-                unit: Some(unit),
-            }
+            Named { name: format!("{t}{p}工程"), unit: Some(unit) }
         }
         Chain::Urban => {
             let &(p, unit) = rng.pick(URBAN);
-            Named {
-                name: format!("{t}{p}项目"),
-                unit: Some(unit),
-            }
+            Named { name: format!("{t}{p}项目"), unit: Some(unit) }
         }
         Chain::EnergyEcology => {
             if rng.chance(45) {
                 let mw = sized(rng, MEGAWATTS, total_wan);
-                Named {
-                    name: format!("{t}{mw}兆瓦{}项目", rng.pick(ENERGY_MW)),
-                    unit: Some("市发展改革局"),
-                }
+                Named { name: format!("{t}{mw}兆瓦{}项目", rng.pick(ENERGY_MW)), unit: Some("市发展改革局") }
             } else {
                 let &(p, unit) = rng.pick(ECOLOGY);
-                Named {
-                    name: format!("{t}{p}项目"),
-                    unit: Some(unit),
-                }
+                Named { name: format!("{t}{p}项目"), unit: Some(unit) }
             }
         }
         Chain::CultureTourism => plain(format!("{t}{}项目", rng.pick(TOURISM))),
@@ -447,9 +382,7 @@ pub(super) fn project_name(rng: &mut Rng, chain: Chain, town: &Town, total_wan: 
 /// The same name with a phase (`…（二期）项目`), used when a generated name is taken.
 pub(super) fn with_phase(name: &str, phase: usize) -> String {
     const NUMERALS: [&str; 8] = ["二", "三", "四", "五", "六", "七", "八", "九"];
-    let n = NUMERALS
-        .get(phase.wrapping_sub(2))
-        .map_or_else(|| phase.to_string(), |s| (*s).to_string());
+    let n = NUMERALS.get(phase.wrapping_sub(2)).map_or_else(|| phase.to_string(), |s| (*s).to_string());
     match name.strip_suffix("项目") {
         Some(stem) => format!("{stem}（{n}期）项目"),
         None => format!("{name}（{n}期）"),
@@ -460,10 +393,9 @@ pub(super) fn with_phase(name: &str, phase: usize) -> String {
 
 /// Invented trade names (字号), deliberately generic.
 const BRANDS: &[&str] = &[
-    "鼎盛", "鑫源", "瑞丰", "金正", "润泽", "博远", "汇智", "恒通", "泰和", "昌盛", "嘉禾", "宇恒",
-    "弘远", "凯瑞", "诚泰", "德昌", "永固", "天睿", "中晟", "远航", "丰源", "盛隆", "金宇", "华盈",
-    "亿通", "联诚", "腾飞", "鲁晟", "滕鑫", "善国", "荆泉", "墨韵", "湖畔", "岳达", "广润", "翔宇",
-    "沃丰", "益康", "智联", "科达",
+    "鼎盛", "鑫源", "瑞丰", "金正", "润泽", "博远", "汇智", "恒通", "泰和", "昌盛", "嘉禾", "宇恒", "弘远", "凯瑞",
+    "诚泰", "德昌", "永固", "天睿", "中晟", "远航", "丰源", "盛隆", "金宇", "华盈", "亿通", "联诚", "腾飞", "鲁晟",
+    "滕鑫", "善国", "荆泉", "墨韵", "湖畔", "岳达", "广润", "翔宇", "沃丰", "益康", "智联", "科达",
 ];
 
 fn industry_words(chain: Chain) -> &'static [&'static str] {
@@ -519,11 +451,7 @@ pub(super) fn chain_unit(chain: Chain) -> &'static str {
 
 /// The town's government as a responsible unit.
 pub(super) fn town_unit(town: &Town) -> String {
-    if is_subdistrict(town) {
-        format!("{}办事处", town.name)
-    } else {
-        format!("{}人民政府", town.name)
-    }
+    if is_subdistrict(town) { format!("{}办事处", town.name) } else { format!("{}人民政府", town.name) }
 }
 
 /// City leaders who take charge of projects (包保领导); 某 stands in for the name.
@@ -545,11 +473,7 @@ pub(super) fn leader(unit: &str, town: Option<&Town>) -> String {
     let h = fnv1a(unit.as_bytes());
     match town {
         Some(t) => {
-            let title = if is_subdistrict(t) {
-                "党工委书记"
-            } else {
-                "党委书记"
-            };
+            let title = if is_subdistrict(t) { "党工委书记" } else { "党委书记" };
             let surname = SURNAMES[(h % SURNAMES.len() as u64) as usize];
             format!("{}{title} {surname}某", t.name)
         }
@@ -559,9 +483,7 @@ pub(super) fn leader(unit: &str, town: Option<&Town>) -> String {
 
 /// FNV-1a: a stable hash (std's hasher is not guaranteed to stay the same across versions).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 // ---- problems and state reasons --------------------------------------------------------
@@ -571,68 +493,25 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 pub(super) fn problem_texts(f: Factor) -> (&'static [&'static str], Option<&'static str>) {
     match f {
         Factor::Land => (
-            &[
-                "用地指标尚未落实",
-                "土地征收补偿未完成",
-                "土地组卷报批进度慢",
-                "项目用地规划调整未完成",
-            ],
+            &["用地指标尚未落实", "土地征收补偿未完成", "土地组卷报批进度慢", "项目用地规划调整未完成"],
             Some("市自然资源局"),
         ),
-        Factor::Energy => (
-            &["能耗指标待调剂", "节能审查意见未取得", "用能权交易未完成"],
-            Some("市发展改革局"),
-        ),
-        Factor::Environment => (
-            &[
-                "环评批复待取得",
-                "排污许可证办理中",
-                "环境影响报告书编制滞后",
-            ],
-            Some("枣庄市生态环境局滕州分局"),
-        ),
-        Factor::Funds => (
-            &[
-                "项目资金到位不足",
-                "银行贷款审批进度慢",
-                "企业自筹资金紧张",
-                "融资方案尚未确定",
-            ],
-            Some("市财政局"),
-        ),
+        Factor::Energy => (&["能耗指标待调剂", "节能审查意见未取得", "用能权交易未完成"], Some("市发展改革局")),
+        Factor::Environment => {
+            (&["环评批复待取得", "排污许可证办理中", "环境影响报告书编制滞后"], Some("枣庄市生态环境局滕州分局"))
+        }
+        Factor::Funds => {
+            (&["项目资金到位不足", "银行贷款审批进度慢", "企业自筹资金紧张", "融资方案尚未确定"], Some("市财政局"))
+        }
         Factor::Permits => (
-            &[
-                "施工许可手续办理中",
-                "规划许可待审批",
-                "安全评价手续未完成",
-                "初步设计待批复",
-            ],
+            &["施工许可手续办理中", "规划许可待审批", "安全评价手续未完成", "初步设计待批复"],
             Some("市行政审批服务局"),
         ),
-        Factor::Partner => (
-            &[
-                "合作方投资意向调整",
-                "设备供应商交付延迟",
-                "合作协议条款尚在协商",
-            ],
-            None,
-        ),
-        Factor::Other => (
-            &[
-                "设计方案调整",
-                "电力接入工程未完成",
-                "施工队伍进场不足",
-                "雨季施工受影响",
-            ],
-            None,
-        ),
+        Factor::Partner => (&["合作方投资意向调整", "设备供应商交付延迟", "合作协议条款尚在协商"], None),
+        Factor::Other => (&["设计方案调整", "电力接入工程未完成", "施工队伍进场不足", "雨季施工受影响"], None),
     }
 }
 
-pub(super) const SUSPEND_REASONS: &[&str] = &[
-    "企业资金链紧张，项目暂缓建设",
-    "产品市场行情变化，企业调整投资节奏",
-    "环保督察问题整改，暂停施工",
-];
-pub(super) const WITHDRAW_REASONS: &[&str] =
-    &["合作方调整投资计划，项目终止", "企业战略调整，终止在滕投资"];
+pub(super) const SUSPEND_REASONS: &[&str] =
+    &["企业资金链紧张，项目暂缓建设", "产品市场行情变化，企业调整投资节奏", "环保督察问题整改，暂停施工"];
+pub(super) const WITHDRAW_REASONS: &[&str] = &["合作方调整投资计划，项目终止", "企业战略调整，终止在滕投资"];

@@ -17,18 +17,10 @@ mod tests {
 
     #[test]
     fn shanghai_midnight_is_utc_16h() {
-        let before =
-            DateTime::parse_from_rfc3339("2026-11-26T15:59:59Z").map(|d| d.with_timezone(&Utc));
-        let after =
-            DateTime::parse_from_rfc3339("2026-11-26T16:00:00Z").map(|d| d.with_timezone(&Utc));
-        assert_eq!(
-            before.map(civil_date).ok(),
-            NaiveDate::from_ymd_opt(2026, 11, 26)
-        );
-        assert_eq!(
-            after.map(civil_date).ok(),
-            NaiveDate::from_ymd_opt(2026, 11, 27)
-        );
+        let before = DateTime::parse_from_rfc3339("2026-11-26T15:59:59Z").map(|d| d.with_timezone(&Utc));
+        let after = DateTime::parse_from_rfc3339("2026-11-26T16:00:00Z").map(|d| d.with_timezone(&Utc));
+        assert_eq!(before.map(civil_date).ok(), NaiveDate::from_ymd_opt(2026, 11, 26));
+        assert_eq!(after.map(civil_date).ok(), NaiveDate::from_ymd_opt(2026, 11, 27));
     }
 }
 

@@ -22,10 +22,7 @@ code_enum! {
 impl Chain {
     /// One of the five chains the county's plan is built on (化机锂医数).
     pub fn is_core(self) -> bool {
-        matches!(
-            self,
-            Chain::Chemical | Chain::MachineTool | Chain::Lithium | Chain::Pharma | Chain::Digital
-        )
+        matches!(self, Chain::Chemical | Chain::MachineTool | Chain::Lithium | Chain::Pharma | Chain::Digital)
     }
 
     /// A chain named the way ledgers name it: the code, the full label, or a short form
@@ -69,10 +66,7 @@ impl Chain {
             ("生態", Chain::EnergyEcology),
             ("其他", Chain::Other),
         ];
-        KEYWORDS
-            .iter()
-            .find(|(k, _)| n.contains(k))
-            .map(|(_, c)| *c)
+        KEYWORDS.iter().find(|(k, _)| n.contains(k)).map(|(_, c)| *c)
     }
 }
 
@@ -101,17 +95,8 @@ mod tests {
 
     #[test]
     fn serde_uses_codes_and_rejects_unknown_with_both_languages() {
-        assert_eq!(
-            serde_json::to_string(&Chain::MachineTool).ok(),
-            Some("\"machine_tool\"".into())
-        );
-        let err = serde_json::from_str::<Chain>("\"steel\"")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(
-            err.contains("未知的取值") && err.contains("unknown value"),
-            "{err}"
-        );
+        assert_eq!(serde_json::to_string(&Chain::MachineTool).ok(), Some("\"machine_tool\"".into()));
+        let err = serde_json::from_str::<Chain>("\"steel\"").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("未知的取值") && err.contains("unknown value"), "{err}");
     }
 }

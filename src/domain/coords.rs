@@ -88,10 +88,7 @@ pub fn wgs84_to_gcj02(p: LonLat) -> LonLat {
     let sqrt_magic = magic.sqrt();
     let d_lat = (d_lat * 180.0) / ((A * (1.0 - EE)) / (magic * sqrt_magic) * PI);
     let d_lon = (d_lon * 180.0) / (A / sqrt_magic * rad_lat.cos() * PI);
-    LonLat {
-        lon: p.lon + d_lon,
-        lat: p.lat + d_lat,
-    }
+    LonLat { lon: p.lon + d_lon, lat: p.lat + d_lat }
 }
 
 pub fn gcj02_to_wgs84(p: LonLat) -> LonLat {
@@ -102,10 +99,7 @@ pub fn gcj02_to_wgs84(p: LonLat) -> LonLat {
     for _ in 0..30 {
         let g = wgs84_to_gcj02(w);
         let (dx, dy) = (g.lon - p.lon, g.lat - p.lat);
-        w = LonLat {
-            lon: w.lon - dx,
-            lat: w.lat - dy,
-        };
+        w = LonLat { lon: w.lon - dx, lat: w.lat - dy };
         if dx.abs() < 1e-10 && dy.abs() < 1e-10 {
             break;
         }
@@ -117,20 +111,14 @@ pub fn gcj02_to_bd09(p: LonLat) -> LonLat {
     let (x, y) = (p.lon, p.lat);
     let z = (x * x + y * y).sqrt() + 0.00002 * (y * X_PI).sin();
     let theta = y.atan2(x) + 0.000003 * (x * X_PI).cos();
-    LonLat {
-        lon: z * theta.cos() + 0.0065,
-        lat: z * theta.sin() + 0.006,
-    }
+    LonLat { lon: z * theta.cos() + 0.0065, lat: z * theta.sin() + 0.006 }
 }
 
 pub fn bd09_to_gcj02(p: LonLat) -> LonLat {
     let (x, y) = (p.lon - 0.0065, p.lat - 0.006);
     let z = (x * x + y * y).sqrt() - 0.00002 * (y * X_PI).sin();
     let theta = y.atan2(x) - 0.000003 * (x * X_PI).cos();
-    LonLat {
-        lon: z * theta.cos(),
-        lat: z * theta.sin(),
-    }
+    LonLat { lon: z * theta.cos(), lat: z * theta.sin() }
 }
 
 /// Any supported system to WGS84 (what we store).
@@ -156,14 +144,8 @@ mod tests {
     use super::*;
 
     // 荆河街道 seat, in WGS84 and as Amap gives it (from the geodata's towns.csv).
-    const JINGHE_WGS: LonLat = LonLat {
-        lon: 117.157768,
-        lat: 35.079181,
-    };
-    const JINGHE_GCJ: LonLat = LonLat {
-        lon: 117.163675,
-        lat: 35.078714,
-    };
+    const JINGHE_WGS: LonLat = LonLat { lon: 117.157768, lat: 35.079181 };
+    const JINGHE_GCJ: LonLat = LonLat { lon: 117.163675, lat: 35.078714 };
 
     #[test]
     fn matches_the_published_town_seat_pair() {
@@ -204,10 +186,7 @@ mod tests {
 
     #[test]
     fn outside_china_is_unchanged() {
-        let paris = LonLat {
-            lon: 2.35,
-            lat: 48.85,
-        };
+        let paris = LonLat { lon: 2.35, lat: 48.85 };
         assert_eq!(wgs84_to_gcj02(paris), paris);
         assert_eq!(gcj02_to_wgs84(paris), paris);
     }
@@ -215,14 +194,8 @@ mod tests {
     #[test]
     fn range_checks() {
         assert!(LonLat::checked(117.0, 35.0).is_ok());
-        assert_eq!(
-            LonLat::checked(181.0, 35.0).map_err(|e| e.field),
-            Err("lon".to_string())
-        );
-        assert_eq!(
-            LonLat::checked(117.0, -91.0).map_err(|e| e.field),
-            Err("lat".to_string())
-        );
+        assert_eq!(LonLat::checked(181.0, 35.0).map_err(|e| e.field), Err("lon".to_string()));
+        assert_eq!(LonLat::checked(117.0, -91.0).map_err(|e| e.field), Err("lat".to_string()));
         assert!(LonLat::checked(f64::NAN, 35.0).is_err());
         assert!(LonLat::checked(117.0, f64::INFINITY).is_err());
     }

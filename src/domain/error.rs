@@ -14,31 +14,19 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message_zh: zh.into(),
-            message_en: en.into(),
-        }
+        Self { field: field.into(), message_zh: zh.into(), message_en: en.into() }
     }
 
     /// The same error, reported under a parent field (`location` + `lon` → `location.lon`).
     pub fn under(mut self, parent: &str) -> Self {
-        self.field = if self.field.is_empty() {
-            parent.to_string()
-        } else {
-            format!("{parent}.{}", self.field)
-        };
+        self.field = if self.field.is_empty() { parent.to_string() } else { format!("{parent}.{}", self.field) };
         self
     }
 }
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: {} / {}",
-            self.field, self.message_zh, self.message_en
-        )
+        write!(f, "{}: {} / {}", self.field, self.message_zh, self.message_en)
     }
 }
 

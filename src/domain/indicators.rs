@@ -54,7 +54,11 @@ impl Targets {
         let mut errors = super::Invalid::default();
         for (field, v) in all {
             if !(0..=100_000).contains(&v) {
-                errors.push(super::FieldError::new(field, "目标应为0至100000之间的整数", "a target must be an integer from 0 to 100000"));
+                errors.push(super::FieldError::new(
+                    field,
+                    "目标应为0至100000之间的整数",
+                    "a target must be an integer from 0 to 100000",
+                ));
             }
         }
         errors.into_result()
@@ -227,7 +231,8 @@ impl<'a> Facts<'a> {
             started: ms.start.is_done_by(as_of),
             started_in_year: in_year(ms.start.actual),
             signed_in_year: in_year(ms.signed.actual),
-            due_to_complete: completion_plan.is_some_and(|d| d.year() == year) || completed_at.is_some_and(|d| d.year() == year),
+            due_to_complete: completion_plan.is_some_and(|d| d.year() == year)
+                || completed_at.is_some_and(|d| d.year() == year),
             completed: completed_at.is_some(),
             plan: annual_plan(project, year, as_of),
             ytd: ytd_completed(project, year, as_of, rules.time_share),
@@ -304,11 +309,20 @@ pub fn indicators(projects: &[Project], year: i32, as_of: NaiveDate, rules: &Rul
     indicators_from_facts(&facts, year, as_of, rules, targets)
 }
 
-pub fn indicators_from_facts(facts: &[Facts], year: i32, as_of: NaiveDate, rules: &RuleSet, targets: &Targets) -> Indicators {
+/// A level group: key, label, which list levels belong to it.
+type LevelGroup = (&'static str, &'static str, fn(ListLevel) -> bool);
+
+pub fn indicators_from_facts(
+    facts: &[Facts],
+    year: i32,
+    as_of: NaiveDate,
+    rules: &RuleSet,
+    targets: &Targets,
+) -> Indicators {
     let share = time_share_permille(year, as_of, rules.time_share);
     let mut key = Acc { label: "省市县三级重点项目".into(), ..Acc::default() };
     let mut levels: BTreeMap<&str, Acc> = BTreeMap::new();
-    let level_groups: [(&str, &str, fn(ListLevel) -> bool); 6] = [
+    let level_groups: [LevelGroup; 6] = [
         ("province", "省级重点项目", |l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality)),
         ("province_major", ListLevel::ProvinceMajor.label_zh(), |l| l == ListLevel::ProvinceMajor),
         ("province_quality", ListLevel::ProvinceQuality.label_zh(), |l| l == ListLevel::ProvinceQuality),
@@ -341,14 +355,20 @@ pub fn indicators_from_facts(facts: &[Facts], year: i32, as_of: NaiveDate, rules
         province_municipal += i64::from(f.levels.iter().any(|l| l.is_province_or_municipal()));
         let p = f.project;
         towns.entry(p.town.code.clone()).or_insert_with(|| Acc { label: p.town.name.clone(), ..Acc::default() }).add(f);
-        chains.entry(p.chain.code().to_string()).or_insert_with(|| Acc { label: p.chain.label_zh().into(), ..Acc::default() }).add(f);
+        chains
+            .entry(p.chain.code().to_string())
+            .or_insert_with(|| Acc { label: p.chain.label_zh().into(), ..Acc::default() })
+            .add(f);
         let unit = p.responsible_unit.clone().unwrap_or_else(|| "未填写责任单位".into());
         units.entry(unit.clone()).or_insert_with(|| Acc { label: unit, ..Acc::default() }).add(f);
     }
     let by_level = level_groups
         .iter()
         .map(|(k, label, _)| {
-            levels.remove(k).unwrap_or_else(|| Acc { label: (*label).to_string(), ..Acc::default() }).finish((*k).to_string(), share)
+            levels
+                .remove(k)
+                .unwrap_or_else(|| Acc { label: (*label).to_string(), ..Acc::default() })
+                .finish((*k).to_string(), share)
         })
         .collect();
     let finish_all = |m: BTreeMap<String, Acc>| -> Vec<Group> {
@@ -368,8 +388,16 @@ pub fn indicators_from_facts(facts: &[Facts], year: i32, as_of: NaiveDate, rules
         by_town: finish_all(towns),
         by_chain: finish_all(chains),
         by_unit: finish_all(units),
-        attracted_started: tier_counts(facts, |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.started_in_year, Some(targets)),
-        attracted_signed: tier_counts(facts, |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.signed_in_year, None),
+        attracted_started: tier_counts(
+            facts,
+            |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.started_in_year,
+            Some(targets),
+        ),
+        attracted_signed: tier_counts(
+            facts,
+            |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.signed_in_year,
+            None,
+        ),
         key_projects: Rate::new(key_count, targets.key_projects),
         key_province_municipal: Rate::new(province_municipal, targets.key_province_municipal),
         lights,
@@ -381,7 +409,13 @@ pub fn indicators_from_facts(facts: &[Facts], year: i32, as_of: NaiveDate, rules
 fn monthly_series(facts: &[Facts], year: i32, as_of: NaiveDate, rules: &RuleSet) -> Vec<MonthPoint> {
     let plan: i64 = facts.iter().filter(|f| f.is_key()).map(|f| f.plan).sum();
     let (ry, rm) = super::calendar::reporting_month(as_of);
-    let last = if ry < year { 0 } else if ry > year { 12 } else { rm };
+    let last = if ry < year {
+        0
+    } else if ry > year {
+        12
+    } else {
+        rm
+    };
     let mut by_month = [0i64; 13];
     for f in facts.iter().filter(|f| f.is_key()) {
         for r in f.project.reports.iter().flatten() {

@@ -203,7 +203,8 @@ const TRACKED: [MilestoneKind; 3] = [MilestoneKind::Start, MilestoneKind::Comple
 pub fn evaluate(project: &Project, as_of: NaiveDate, rules: &RuleSet) -> Evaluation {
     match project.state {
         State::Suspended | State::Withdrawn => {
-            let what = if project.state == State::Suspended { ("暂停", "suspended") } else { ("退出", "withdrawn") };
+            let what =
+                if project.state == State::Suspended { ("暂停", "suspended") } else { ("退出", "withdrawn") };
             let why = project.state_reason.clone().unwrap_or_default();
             return Evaluation {
                 light: Light::Grey,
@@ -281,7 +282,8 @@ pub fn evaluate(project: &Project, as_of: NaiveDate, rules: &RuleSet) -> Evaluat
             Some(Light::Yellow)
         };
         if let Some(light) = light {
-            let (done_pct, share_pct, gap_pts) = (done_bp as f64 / 100.0, share_bp as f64 / 100.0, gap_bp as f64 / 100.0);
+            let (done_pct, share_pct, gap_pts) =
+                (done_bp as f64 / 100.0, share_bp as f64 / 100.0, gap_bp as f64 / 100.0);
             reasons.push(Reason {
                 rule: "investment_behind".into(),
                 light,
@@ -290,18 +292,15 @@ pub fn evaluate(project: &Project, as_of: NaiveDate, rules: &RuleSet) -> Evaluat
                 days_late: None,
                 gap_points: Some(gap_pts),
                 message: format!("投资完成率{done_pct:.1}%,慢于序时进度{share_pct:.1}%共{gap_pts:.1}个百分点"),
-                message_en: format!("investment {done_pct:.1}% of plan, {gap_pts:.1} points behind the time share {share_pct:.1}%"),
+                message_en: format!(
+                    "investment {done_pct:.1}% of plan, {gap_pts:.1} points behind the time share {share_pct:.1}%"
+                ),
             });
         }
     }
     if Status::derive(&project.milestones, project.state, as_of) == Status::UnderConstruction {
-        let last_report = project
-            .reports
-            .iter()
-            .flatten()
-            .map(|r| r.report.period.last_day())
-            .filter(|d| *d <= as_of)
-            .max();
+        let last_report =
+            project.reports.iter().flatten().map(|r| r.report.period.last_day()).filter(|d| *d <= as_of).max();
         let since = last_report.or(project.milestones.start.actual);
         if let Some(since) = since {
             let days = (as_of - since).num_days();
@@ -365,7 +364,11 @@ mod tests {
         let mut done = p.clone();
         done.milestones.start.actual = Some(d("2026-05-20"));
         assert_eq!(rule_light(&done, "2026-06-01", "start_overdue"), None);
-        assert_eq!(rule_light(&done, "2026-05-19", "start_overdue"), Some(Light::Yellow), "actual after as_of does not count yet");
+        assert_eq!(
+            rule_light(&done, "2026-05-19", "start_overdue"),
+            Some(Light::Yellow),
+            "actual after as_of does not count yet"
+        );
     }
 
     #[test]
@@ -468,17 +471,21 @@ mod tests {
     fn the_plan_in_force_decides_not_a_later_replan() {
         let mut p = with_start_planned("2026-05-01");
         let u = MilestoneUpdate { planned: Some(d("2026-09-01")), actual: None, reason: Some("审批".into()) };
-        p.milestones.start = p.milestones.start.apply(&u, "a", DateTime::<Utc>::MIN_UTC, d("2026-06-10")).expect("valid");
+        p.milestones.start =
+            p.milestones.start.apply(&u, "a", DateTime::<Utc>::MIN_UTC, d("2026-06-10")).expect("valid");
         assert_eq!(rule_light(&p, "2026-06-07", "start_overdue"), Some(Light::Red), "before the re-plan: 37 days late");
         assert_eq!(rule_light(&p, "2026-06-14", "start_overdue"), None, "after it: not due yet");
-        assert_eq!(p.milestones.start.replans, vec![Replan {
-            from: Some(d("2026-05-01")),
-            to: Some(d("2026-09-01")),
-            reason: "审批".into(),
-            actor: "a".into(),
-            at: DateTime::<Utc>::MIN_UTC,
-            effective: d("2026-06-10"),
-        }]);
+        assert_eq!(
+            p.milestones.start.replans,
+            vec![Replan {
+                from: Some(d("2026-05-01")),
+                to: Some(d("2026-09-01")),
+                reason: "审批".into(),
+                actor: "a".into(),
+                at: DateTime::<Utc>::MIN_UTC,
+                effective: d("2026-06-10"),
+            }]
+        );
     }
 
     #[test]

@@ -25,10 +25,7 @@ impl ListLevel {
 
     /// Provincial or municipal: the "40" of the 260/40 key-project target.
     pub fn is_province_or_municipal(self) -> bool {
-        matches!(
-            self,
-            ListLevel::ProvinceMajor | ListLevel::ProvinceQuality | ListLevel::Municipal
-        )
+        matches!(self, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality | ListLevel::Municipal)
     }
 
     /// Names as they appear in ledgers' 项目类别 column.
@@ -136,15 +133,8 @@ pub fn check_memberships(lists: &[Membership], total: Yuan) -> Result<(), Invali
         } else if m.annual_plan_yuan > total && total.0 > 0 {
             errors.push(FieldError::new(
                 at("annual_plan_yuan"),
-                format!(
-                    "年度计划投资{}超过总投资{}",
-                    m.annual_plan_yuan.format_yi(),
-                    total.format_yi()
-                ),
-                format!(
-                    "the annual plan {} exceeds the total investment {}",
-                    m.annual_plan_yuan.0, total.0
-                ),
+                format!("年度计划投资{}超过总投资{}", m.annual_plan_yuan.format_yi(), total.format_yi()),
+                format!("the annual plan {} exceeds the total investment {}", m.annual_plan_yuan.0, total.0),
             ));
         }
         if let (Some(f), Some(t)) = (m.effective_from, m.effective_to) {
@@ -156,10 +146,7 @@ pub fn check_memberships(lists: &[Membership], total: Yuan) -> Result<(), Invali
                 ));
             }
         }
-        if lists[..i]
-            .iter()
-            .any(|o| o.year == m.year && o.list == m.list)
-        {
+        if lists[..i].iter().any(|o| o.year == m.year && o.list == m.list) {
             errors.push(FieldError::new(
                 at("list"),
                 format!("{}年{}重复", m.year, m.list.label_zh()),
@@ -189,19 +176,10 @@ mod tests {
 
     #[test]
     fn level_names_from_ledgers() {
-        assert_eq!(
-            ListLevel::from_name("省重大项目"),
-            Some(ListLevel::ProvinceMajor)
-        );
-        assert_eq!(
-            ListLevel::from_name("省重点"),
-            Some(ListLevel::ProvinceQuality)
-        );
+        assert_eq!(ListLevel::from_name("省重大项目"), Some(ListLevel::ProvinceMajor));
+        assert_eq!(ListLevel::from_name("省重点"), Some(ListLevel::ProvinceQuality));
         assert_eq!(ListLevel::from_name("市级"), Some(ListLevel::Municipal));
-        assert_eq!(
-            ListLevel::from_name("滕州市级重点项目"),
-            Some(ListLevel::County)
-        );
+        assert_eq!(ListLevel::from_name("滕州市级重点项目"), Some(ListLevel::County));
         assert_eq!(ListLevel::from_name("县级"), Some(ListLevel::County));
         assert_eq!(ListLevel::from_name("国家级"), None);
         assert!(ListLevel::Municipal.is_province_or_municipal());
@@ -212,14 +190,10 @@ mod tests {
     #[test]
     fn membership_checks() {
         assert!(check_memberships(&[m(2026, ListLevel::County, YI)], Yuan(2 * YI)).is_ok());
-        let e = check_memberships(&[m(2026, ListLevel::County, 3 * YI)], Yuan(2 * YI))
-            .expect_err("plan > total");
+        let e = check_memberships(&[m(2026, ListLevel::County, 3 * YI)], Yuan(2 * YI)).expect_err("plan > total");
         assert_eq!(e.0[0].field, "lists[0].annual_plan_yuan");
-        let e = check_memberships(
-            &[m(2026, ListLevel::County, 0), m(2026, ListLevel::County, 0)],
-            Yuan(YI),
-        )
-        .expect_err("dup");
+        let e = check_memberships(&[m(2026, ListLevel::County, 0), m(2026, ListLevel::County, 0)], Yuan(YI))
+            .expect_err("dup");
         assert_eq!(e.0[0].field, "lists[1].list");
         assert!(check_memberships(&[m(1900, ListLevel::County, 0)], Yuan(YI)).is_err());
         assert!(check_memberships(&[m(2026, ListLevel::County, -1)], Yuan(YI)).is_err());

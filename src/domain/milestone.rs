@@ -78,11 +78,7 @@ impl Milestone {
     ) -> Result<Milestone, Invalid> {
         let mut errors = Invalid::default();
         let mut next = self.clone();
-        let reason = update
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
+        let reason = update.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         if let Some(r) = reason {
             if r.chars().count() > 500 {
                 errors.push(FieldError::new(
@@ -176,21 +172,15 @@ impl Milestones {
     /// for actuals. (Signing, land and permits may legitimately come in any order.)
     pub fn check_sequence(&self) -> Result<(), Invalid> {
         let mut errors = Invalid::default();
-        let pairs = [
-            (MilestoneKind::Start, MilestoneKind::Completion),
-            (MilestoneKind::Completion, MilestoneKind::Production),
-        ];
+        let pairs =
+            [(MilestoneKind::Start, MilestoneKind::Completion), (MilestoneKind::Completion, MilestoneKind::Production)];
         for (first, then) in pairs {
             let (a, b) = (self.get(first), self.get(then));
             if let (Some(x), Some(y)) = (a.planned, b.planned) {
                 if y < x {
                     errors.push(FieldError::new(
                         format!("milestones.{}.planned", then.code()),
-                        format!(
-                            "计划{}日期{y}早于计划{}日期{x}",
-                            then.label_zh(),
-                            first.label_zh()
-                        ),
+                        format!("计划{}日期{y}早于计划{}日期{x}", then.label_zh(), first.label_zh()),
                         format!("planned {then} {y} is before planned {first} {x}"),
                     ));
                 }
@@ -199,11 +189,7 @@ impl Milestones {
                 if y < x {
                     errors.push(FieldError::new(
                         format!("milestones.{}.actual", then.code()),
-                        format!(
-                            "实际{}日期{y}早于实际{}日期{x}",
-                            then.label_zh(),
-                            first.label_zh()
-                        ),
+                        format!("实际{}日期{y}早于实际{}日期{x}", then.label_zh(), first.label_zh()),
                         format!("actual {then} {y} is before actual {first} {x}"),
                     ));
                 }
@@ -211,11 +197,7 @@ impl Milestones {
             if b.actual.is_some() && a.actual.is_none() {
                 errors.push(FieldError::new(
                     format!("milestones.{}.actual", then.code()),
-                    format!(
-                        "尚未{},不能填写实际{}日期",
-                        first.label_zh(),
-                        then.label_zh()
-                    ),
+                    format!("尚未{},不能填写实际{}日期", first.label_zh(), then.label_zh()),
                     format!("actual {then} given but the project has no actual {first}"),
                 ));
             }
@@ -239,10 +221,7 @@ mod tests {
     #[test]
     fn first_plan_sets_the_baseline_without_a_reason() {
         let m = Milestone::default();
-        let u = MilestoneUpdate {
-            planned: Some(d("2026-05-01")),
-            ..Default::default()
-        };
+        let u = MilestoneUpdate { planned: Some(d("2026-05-01")), ..Default::default() };
         let next = m.apply(&u, "alice", now(), d("2026-03-01")).expect("valid");
         assert_eq!(next.baseline, Some(d("2026-05-01")));
         assert_eq!(next.planned, Some(d("2026-05-01")));
@@ -251,31 +230,14 @@ mod tests {
 
     #[test]
     fn moving_a_plan_needs_a_reason_and_keeps_the_baseline() {
-        let m = Milestone {
-            baseline: Some(d("2026-05-01")),
-            planned: Some(d("2026-05-01")),
-            ..Default::default()
-        };
-        let u = MilestoneUpdate {
-            planned: Some(d("2026-07-01")),
-            ..Default::default()
-        };
-        let err = m
-            .apply(&u, "alice", now(), d("2026-04-01"))
-            .expect_err("needs a reason");
+        let m = Milestone { baseline: Some(d("2026-05-01")), planned: Some(d("2026-05-01")), ..Default::default() };
+        let u = MilestoneUpdate { planned: Some(d("2026-07-01")), ..Default::default() };
+        let err = m.apply(&u, "alice", now(), d("2026-04-01")).expect_err("needs a reason");
         assert_eq!(err.0[0].field, "reason");
-        let blank = MilestoneUpdate {
-            reason: Some("   ".into()),
-            ..u.clone()
-        };
+        let blank = MilestoneUpdate { reason: Some("   ".into()), ..u.clone() };
         assert!(m.apply(&blank, "alice", now(), d("2026-04-01")).is_err());
-        let ok = MilestoneUpdate {
-            reason: Some("土地指标未落实".into()),
-            ..u
-        };
-        let next = m
-            .apply(&ok, "alice", now(), d("2026-04-01"))
-            .expect("valid");
+        let ok = MilestoneUpdate { reason: Some("土地指标未落实".into()), ..u };
+        let next = m.apply(&ok, "alice", now(), d("2026-04-01")).expect("valid");
         assert_eq!(next.baseline, Some(d("2026-05-01")));
         assert_eq!(next.planned, Some(d("2026-07-01")));
         assert_eq!(next.replans.len(), 1);
@@ -286,62 +248,28 @@ mod tests {
 
     #[test]
     fn unchanged_plan_needs_no_reason() {
-        let m = Milestone {
-            baseline: Some(d("2026-05-01")),
-            planned: Some(d("2026-05-01")),
-            ..Default::default()
-        };
-        let u = MilestoneUpdate {
-            planned: Some(d("2026-05-01")),
-            actual: Some(d("2026-05-03")),
-            reason: None,
-        };
+        let m = Milestone { baseline: Some(d("2026-05-01")), planned: Some(d("2026-05-01")), ..Default::default() };
+        let u = MilestoneUpdate { planned: Some(d("2026-05-01")), actual: Some(d("2026-05-03")), reason: None };
         let next = m.apply(&u, "a", now(), d("2026-06-01")).expect("valid");
         assert_eq!(next.actual, Some(d("2026-05-03")));
     }
 
     #[test]
     fn actual_dates_cannot_be_in_the_future() {
-        let u = MilestoneUpdate {
-            actual: Some(d("2026-12-01")),
-            ..Default::default()
-        };
-        assert!(
-            Milestone::default()
-                .apply(&u, "a", now(), d("2026-11-30"))
-                .is_err()
-        );
-        let u = MilestoneUpdate {
-            actual: Some(d("2026-11-30")),
-            ..Default::default()
-        };
-        assert!(
-            Milestone::default()
-                .apply(&u, "a", now(), d("2026-11-30"))
-                .is_ok()
-        );
+        let u = MilestoneUpdate { actual: Some(d("2026-12-01")), ..Default::default() };
+        assert!(Milestone::default().apply(&u, "a", now(), d("2026-11-30")).is_err());
+        let u = MilestoneUpdate { actual: Some(d("2026-11-30")), ..Default::default() };
+        assert!(Milestone::default().apply(&u, "a", now(), d("2026-11-30")).is_ok());
     }
 
     #[test]
     fn the_plan_in_force_follows_the_replan_history() {
-        let mut m = Milestone {
-            baseline: Some(d("2026-05-01")),
-            planned: Some(d("2026-05-01")),
-            ..Default::default()
-        };
-        let u = MilestoneUpdate {
-            planned: Some(d("2026-08-01")),
-            reason: Some("审批".into()),
-            ..Default::default()
-        };
+        let mut m = Milestone { baseline: Some(d("2026-05-01")), planned: Some(d("2026-05-01")), ..Default::default() };
+        let u = MilestoneUpdate { planned: Some(d("2026-08-01")), reason: Some("审批".into()), ..Default::default() };
         m = m.apply(&u, "a", now(), d("2026-06-10")).expect("valid");
         assert_eq!(m.planned_as_of(d("2026-06-09")), Some(d("2026-05-01")));
         assert_eq!(m.planned_as_of(d("2026-06-10")), Some(d("2026-08-01")));
-        let u = MilestoneUpdate {
-            planned: Some(d("2026-09-01")),
-            reason: Some("资金".into()),
-            ..Default::default()
-        };
+        let u = MilestoneUpdate { planned: Some(d("2026-09-01")), reason: Some("资金".into()), ..Default::default() };
         m = m.apply(&u, "a", now(), d("2026-07-20")).expect("valid");
         assert_eq!(m.planned_as_of(d("2026-07-01")), Some(d("2026-08-01")));
         assert_eq!(m.planned_as_of(d("2026-12-31")), Some(d("2026-09-01")));

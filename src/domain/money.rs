@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An amount of money in whole yuan.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Yuan(pub i64);
 
@@ -32,11 +30,7 @@ impl Yuan {
     /// `10500万元` with up to two decimals and no trailing zeros.
     pub fn format_wan(self) -> String {
         let s = format_scaled(self.0, WAN, 2);
-        let s = if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        };
+        let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
         format!("{s}万元")
     }
 }
@@ -138,9 +132,7 @@ pub enum MoneyError {
     Empty,
     #[error("无法识别的金额“{0}” / not an amount of money: \"{0}\"")]
     NotANumber(String),
-    #[error(
-        "金额“{0}”缺少单位(元、万元或亿元) / the amount \"{0}\" has no unit (元, 万元 or 亿元)"
-    )]
+    #[error("金额“{0}”缺少单位(元、万元或亿元) / the amount \"{0}\" has no unit (元, 万元 or 亿元)")]
     NoUnit(String),
     #[error("金额“{0}”超出范围 / the amount \"{0}\" is out of range")]
     OutOfRange(String),
@@ -165,15 +157,9 @@ pub fn normalize_width(s: &str) -> String {
 /// Parse an amount written as in a ledger. `default_unit` applies when the text carries no unit
 /// (the unit is then usually in the column header); without it a bare number is an error,
 /// because guessing between 元, 万元 and 亿元 is how billion-yuan mistakes happen.
-pub fn parse_money(
-    input: &str,
-    default_unit: Option<MoneyUnit>,
-) -> Result<ParsedMoney, MoneyError> {
+pub fn parse_money(input: &str, default_unit: Option<MoneyUnit>) -> Result<ParsedMoney, MoneyError> {
     let raw = input.trim();
-    let s: String = normalize_width(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',')
-        .collect();
+    let s: String = normalize_width(raw).chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
     if s.is_empty() {
         return Err(MoneyError::Empty);
     }
@@ -233,9 +219,7 @@ pub fn parse_money(
     if !tail.is_empty() {
         return Err(MoneyError::NotANumber(raw.to_string()));
     }
-    let unit = unit
-        .or(default_unit)
-        .ok_or_else(|| MoneyError::NoUnit(raw.to_string()))?;
+    let unit = unit.or(default_unit).ok_or_else(|| MoneyError::NoUnit(raw.to_string()))?;
     let yuan = scale_decimal(number, unit.factor()).ok_or_else(|| {
         if number.starts_with('-') {
             MoneyError::Negative(raw.to_string())
@@ -246,10 +230,7 @@ pub fn parse_money(
     if yuan > MAX_PLAUSIBLE.0 * 1000 {
         return Err(MoneyError::OutOfRange(raw.to_string()));
     }
-    Ok(ParsedMoney {
-        yuan: Yuan(yuan),
-        qualifier,
-    })
+    Ok(ParsedMoney { yuan: Yuan(yuan), qualifier })
 }
 
 /// `digits × factor` for a non-negative decimal such as `1.25`, rounded half up to whole yuan.
@@ -269,11 +250,7 @@ fn scale_decimal(number: &str, factor: i64) -> Option<i64> {
         return None;
     }
     let int_v: i128 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let frac_v: i128 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().ok()?
-    };
+    let frac_v: i128 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
     let pow = 10i128.pow(frac.len() as u32);
     let f = i128::from(factor);
     let total_scaled = int_v * pow * f + frac_v * f; // yuan × pow
@@ -310,20 +287,11 @@ mod tests {
         assert_eq!(p.yuan, Yuan(3 * YI));
         assert_eq!(p.qualifier, Some(Qualifier::About));
         let p = parse_money("超50亿元", None).expect("parses");
-        assert_eq!(
-            (p.yuan, p.qualifier),
-            (Yuan(50 * YI), Some(Qualifier::Over))
-        );
+        assert_eq!((p.yuan, p.qualifier), (Yuan(50 * YI), Some(Qualifier::Over)));
         let p = parse_money("3亿余元", None).expect("parses");
-        assert_eq!(
-            (p.yuan, p.qualifier),
-            (Yuan(3 * YI), Some(Qualifier::MoreThan))
-        );
+        assert_eq!((p.yuan, p.qualifier), (Yuan(3 * YI), Some(Qualifier::MoreThan)));
         let p = parse_money("预计 2.5 亿元", None).expect("parses");
-        assert_eq!(
-            (p.yuan, p.qualifier),
-            (Yuan(250_000_000), Some(Qualifier::Expected))
-        );
+        assert_eq!((p.yuan, p.qualifier), (Yuan(250_000_000), Some(Qualifier::Expected)));
         let p = parse_money("12亿", None).expect("parses");
         assert_eq!(p.qualifier, None);
     }
@@ -335,34 +303,15 @@ mod tests {
         // A unit in the cell wins over the header's.
         let p = parse_money("2亿元", Some(MoneyUnit::Wan)).expect("parses");
         assert_eq!(p.yuan, Yuan(2 * YI));
-        assert_eq!(
-            parse_money("10500", None),
-            Err(MoneyError::NoUnit("10500".into()))
-        );
+        assert_eq!(parse_money("10500", None), Err(MoneyError::NoUnit("10500".into())));
     }
 
     #[test]
     fn junk_is_an_error() {
-        for junk in [
-            "",
-            "  ",
-            "abc",
-            "亿元",
-            "12亿元abc",
-            "1.2.3亿",
-            "十二亿",
-            "12美元",
-            "--3亿",
-        ] {
-            assert!(
-                parse_money(junk, Some(MoneyUnit::Yi)).is_err(),
-                "{junk:?} should fail"
-            );
+        for junk in ["", "  ", "abc", "亿元", "12亿元abc", "1.2.3亿", "十二亿", "12美元", "--3亿"] {
+            assert!(parse_money(junk, Some(MoneyUnit::Yi)).is_err(), "{junk:?} should fail");
         }
-        assert!(matches!(
-            parse_money("-3亿元", None),
-            Err(MoneyError::Negative(_))
-        ));
+        assert!(matches!(parse_money("-3亿元", None), Err(MoneyError::Negative(_))));
         assert!(parse_money("99999999999999亿元", None).is_err());
     }
 
@@ -387,10 +336,7 @@ mod tests {
     fn unit_from_header() {
         assert_eq!(MoneyUnit::from_header("总投资(亿元)"), Some(MoneyUnit::Yi));
         assert_eq!(MoneyUnit::from_header("单位:万元"), Some(MoneyUnit::Wan));
-        assert_eq!(
-            MoneyUnit::from_header("總投資（億元）"),
-            Some(MoneyUnit::Yi)
-        );
+        assert_eq!(MoneyUnit::from_header("總投資（億元）"), Some(MoneyUnit::Yi));
         assert_eq!(MoneyUnit::from_header("总投资"), None);
     }
 }

@@ -157,12 +157,8 @@ impl MilestonesInput {
                         ));
                     }
                 }
-                *ms.get_mut(*kind) = Milestone {
-                    baseline: d.planned,
-                    planned: d.planned,
-                    actual: d.actual,
-                    replans: vec![],
-                };
+                *ms.get_mut(*kind) =
+                    Milestone { baseline: d.planned, planned: d.planned, actual: d.actual, replans: vec![] };
             }
         }
         errors.into_result()?;
@@ -235,9 +231,7 @@ pub struct ProjectPatch {
 }
 
 /// A field that is present in the body, possibly as `null`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -291,40 +285,21 @@ impl ReportInput {
 
 /// Trim a free-text field; blank becomes absent.
 pub fn clean_optional(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 /// A required short text (names): trimmed, 1..=max characters, no control characters.
 /// Text is stored verbatim otherwise (`<script>` stays `<script>`: it is data, escaped on output).
-pub fn check_text(
-    field: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> Result<Option<String>, FieldError> {
+pub fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<Option<String>, FieldError> {
     let v = value.trim();
     if v.is_empty() {
-        return if required {
-            Err(FieldError::new(field, "不能为空", "must not be empty"))
-        } else {
-            Ok(None)
-        };
+        return if required { Err(FieldError::new(field, "不能为空", "must not be empty")) } else { Ok(None) };
     }
     if v.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("不能超过{max}字"),
-            format!("must be at most {max} characters"),
-        ));
+        return Err(FieldError::new(field, format!("不能超过{max}字"), format!("must be at most {max} characters")));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new(
-            field,
-            "包含不可见的控制字符",
-            "contains control characters",
-        ));
+        return Err(FieldError::new(field, "包含不可见的控制字符", "contains control characters"));
     }
     Ok(Some(v.to_string()))
 }
@@ -332,10 +307,8 @@ pub fn check_text(
 /// A project code: letters, digits and `-_./`, up to 64 characters.
 pub fn check_code(code: &str) -> Result<String, FieldError> {
     let c = code.trim();
-    let ok = !c.is_empty()
-        && c.chars().count() <= 64
-        && c.chars()
-            .all(|ch| ch.is_alphanumeric() || "-_./".contains(ch));
+    let ok =
+        !c.is_empty() && c.chars().count() <= 64 && c.chars().all(|ch| ch.is_alphanumeric() || "-_./".contains(ch));
     if ok {
         Ok(c.to_string())
     } else {
@@ -359,78 +332,10 @@ pub fn check_investment(yuan: i64) -> Result<Yuan, FieldError> {
         Err(FieldError::new(
             "total_investment_yuan",
             format!("总投资{yuan}元超过1万亿元,请检查单位(字段单位为元)"),
-            format!(
-                "the total investment {yuan} yuan exceeds 1 trillion: check the unit (the field is in yuan)"
-            ),
+            format!("the total investment {yuan} yuan exceeds 1 trillion: check the unit (the field is in yuan)"),
         ))
     } else {
         Ok(Yuan(yuan))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_rules() {
-        assert_eq!(
-            check_text("name", "  滕州项目 ", 10, true),
-            Ok(Some("滕州项目".into()))
-        );
-        assert!(check_text("name", "  ", 10, true).is_err());
-        assert_eq!(check_text("company", "", 10, false), Ok(None));
-        assert!(check_text("name", "一二三四五六七八九十一", 10, true).is_err());
-        assert!(check_text("name", "a\u{0}b", 10, true).is_err());
-        assert_eq!(
-            check_text("name", "<script>x</script>", 100, true),
-            Ok(Some("<script>x</script>".into()))
-        );
-    }
-
-    #[test]
-    fn code_rules() {
-        assert_eq!(
-            check_code(" 2401-370481-04-01-123456 "),
-            Ok("2401-370481-04-01-123456".into())
-        );
-        assert!(check_code("has space").is_err());
-        assert!(check_code("").is_err());
-        assert!(check_code(&"x".repeat(65)).is_err());
-    }
-
-    #[test]
-    fn investment_rules() {
-        assert!(check_investment(0).is_err());
-        assert!(check_investment(-5).is_err());
-        assert!(check_investment(1_000_000_000_001).is_err());
-        assert_eq!(check_investment(12_500_000_000), Ok(Yuan(12_500_000_000)));
-    }
-
-    #[test]
-    fn patch_distinguishes_absent_from_null() {
-        let p: ProjectPatch =
-            serde_json::from_str(r#"{"version":3,"company":null}"#).expect("valid");
-        assert_eq!(p.company, Some(None));
-        assert_eq!(p.zone, None);
-        assert!(serde_json::from_str::<ProjectPatch>(r#"{"version":3,"milestones":{}}"#).is_err());
-    }
-
-    #[test]
-    fn new_milestones_take_baselines_and_check_order() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-        let input: MilestonesInput = serde_json::from_str(
-            r#"{"start":{"planned":"2026-03-01"},"completion":{"planned":"2027-06-30"}}"#,
-        )
-        .expect("valid");
-        let ms = input.to_milestones(NaiveDate::MIN).expect("valid");
-        assert_eq!(ms.start.baseline, d("2026-03-01"));
-        let bad: MilestonesInput = serde_json::from_str(
-            r#"{"start":{"planned":"2026-03-01"},"completion":{"planned":"2025-06-30"}}"#,
-        )
-        .expect("parses");
-        assert!(bad.to_milestones(NaiveDate::MIN).is_err());
-        assert!(serde_json::from_str::<MilestonesInput>(r#"{"groundbreaking":{}}"#).is_err());
     }
 }
 
@@ -461,5 +366,59 @@ pub(crate) fn test_project() -> Project {
         version: 1,
         created_at: DateTime::<Utc>::MIN_UTC,
         updated_at: DateTime::<Utc>::MIN_UTC,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules() {
+        assert_eq!(check_text("name", "  滕州项目 ", 10, true), Ok(Some("滕州项目".into())));
+        assert!(check_text("name", "  ", 10, true).is_err());
+        assert_eq!(check_text("company", "", 10, false), Ok(None));
+        assert!(check_text("name", "一二三四五六七八九十一", 10, true).is_err());
+        assert!(check_text("name", "a\u{0}b", 10, true).is_err());
+        assert_eq!(check_text("name", "<script>x</script>", 100, true), Ok(Some("<script>x</script>".into())));
+    }
+
+    #[test]
+    fn code_rules() {
+        assert_eq!(check_code(" 2401-370481-04-01-123456 "), Ok("2401-370481-04-01-123456".into()));
+        assert!(check_code("has space").is_err());
+        assert!(check_code("").is_err());
+        assert!(check_code(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn investment_rules() {
+        assert!(check_investment(0).is_err());
+        assert!(check_investment(-5).is_err());
+        assert!(check_investment(1_000_000_000_001).is_err());
+        assert_eq!(check_investment(12_500_000_000), Ok(Yuan(12_500_000_000)));
+    }
+
+    #[test]
+    fn patch_distinguishes_absent_from_null() {
+        let p: ProjectPatch = serde_json::from_str(r#"{"version":3,"company":null}"#).expect("valid");
+        assert_eq!(p.company, Some(None));
+        assert_eq!(p.zone, None);
+        assert!(serde_json::from_str::<ProjectPatch>(r#"{"version":3,"milestones":{}}"#).is_err());
+    }
+
+    #[test]
+    fn new_milestones_take_baselines_and_check_order() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let input: MilestonesInput =
+            serde_json::from_str(r#"{"start":{"planned":"2026-03-01"},"completion":{"planned":"2027-06-30"}}"#)
+                .expect("valid");
+        let ms = input.to_milestones(NaiveDate::MIN).expect("valid");
+        assert_eq!(ms.start.baseline, d("2026-03-01"));
+        let bad: MilestonesInput =
+            serde_json::from_str(r#"{"start":{"planned":"2026-03-01"},"completion":{"planned":"2025-06-30"}}"#)
+                .expect("parses");
+        assert!(bad.to_milestones(NaiveDate::MIN).is_err());
+        assert!(serde_json::from_str::<MilestonesInput>(r#"{"groundbreaking":{}}"#).is_err());
     }
 }

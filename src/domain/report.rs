@@ -29,15 +29,11 @@ pub struct Period {
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        ((1..=12).contains(&month) && (1900..=2200).contains(&year))
-            .then_some(Period { year, month })
+        ((1..=12).contains(&month) && (1900..=2200).contains(&year)).then_some(Period { year, month })
     }
 
     pub fn of(date: NaiveDate) -> Period {
-        Period {
-            year: date.year(),
-            month: date.month(),
-        }
+        Period { year: date.year(), month: date.month() }
     }
 
     pub fn parse(s: &str) -> Option<Period> {
@@ -58,15 +54,9 @@ impl Period {
 
     pub fn next(self) -> Period {
         if self.month == 12 {
-            Period {
-                year: self.year + 1,
-                month: 1,
-            }
+            Period { year: self.year + 1, month: 1 }
         } else {
-            Period {
-                year: self.year,
-                month: self.month + 1,
-            }
+            Period { year: self.year, month: self.month + 1 }
         }
     }
 }
@@ -87,9 +77,7 @@ impl<'de> Deserialize<'de> for Period {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Period::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "月份“{s}”应为YYYY-MM格式 / period \"{s}\" must be YYYY-MM"
-            ))
+            serde::de::Error::custom(format!("月份“{s}”应为YYYY-MM格式 / period \"{s}\" must be YYYY-MM"))
         })
     }
 }
@@ -130,16 +118,9 @@ impl MonthlyReport {
                 format!("{} is a future month", self.period),
             ));
         }
-        for (field, v) in [
-            ("completed_yuan", self.completed_yuan),
-            ("funds_arrived_yuan", self.funds_arrived_yuan),
-        ] {
+        for (field, v) in [("completed_yuan", self.completed_yuan), ("funds_arrived_yuan", self.funds_arrived_yuan)] {
             if v.0 < 0 {
-                errors.push(FieldError::new(
-                    field,
-                    "金额不能为负数",
-                    "the amount must not be negative",
-                ));
+                errors.push(FieldError::new(field, "金额不能为负数", "the amount must not be negative"));
             } else if v > MAX_MONTHLY {
                 errors.push(FieldError::new(
                     field,
@@ -148,23 +129,11 @@ impl MonthlyReport {
                 ));
             }
         }
-        if self
-            .note
-            .as_deref()
-            .is_some_and(|n| n.chars().count() > 2000)
-        {
-            errors.push(FieldError::new(
-                "note",
-                "备注不能超过2000字",
-                "the note must be at most 2000 characters",
-            ));
+        if self.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
+            errors.push(FieldError::new("note", "备注不能超过2000字", "the note must be at most 2000 characters"));
         }
         if self.problems.len() > 20 {
-            errors.push(FieldError::new(
-                "problems",
-                "问题不能超过20条",
-                "at most 20 problems per report",
-            ));
+            errors.push(FieldError::new("problems", "问题不能超过20条", "at most 20 problems per report"));
         }
         for (i, p) in self.problems.iter().enumerate() {
             let len = p.text.trim().chars().count();
@@ -192,10 +161,7 @@ mod tests {
     fn periods() {
         let p = Period::parse("2026-02").expect("valid");
         assert_eq!(p.last_day(), d("2026-02-28"));
-        assert_eq!(
-            Period::parse("2026-12").map(|p| p.next().to_string()),
-            Some("2027-01".into())
-        );
+        assert_eq!(Period::parse("2026-12").map(|p| p.next().to_string()), Some("2027-01".into()));
         for bad in ["2026-13", "2026-1", "26-01", "2026/01", "", "2026-00"] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
@@ -205,32 +171,18 @@ mod tests {
     #[test]
     fn report_checks() {
         let r = MonthlyReport {
-            period: Period {
-                year: 2026,
-                month: 11,
-            },
+            period: Period { year: 2026, month: 11 },
             completed_yuan: Yuan(5_000_000),
             funds_arrived_yuan: Yuan(0),
             note: None,
-            problems: vec![Problem {
-                factor: Factor::Land,
-                text: "用地指标".into(),
-                responsible_unit: None,
-            }],
+            problems: vec![Problem { factor: Factor::Land, text: "用地指标".into(), responsible_unit: None }],
         };
         assert!(r.check(d("2026-11-01")).is_ok());
         assert!(r.check(d("2026-10-31")).is_err(), "future month");
-        let neg = MonthlyReport {
-            completed_yuan: Yuan(-1),
-            ..r.clone()
-        };
+        let neg = MonthlyReport { completed_yuan: Yuan(-1), ..r.clone() };
         assert!(neg.check(d("2026-11-30")).is_err());
         let empty_problem = MonthlyReport {
-            problems: vec![Problem {
-                factor: Factor::Other,
-                text: " ".into(),
-                responsible_unit: None,
-            }],
+            problems: vec![Problem { factor: Factor::Other, text: " ".into(), responsible_unit: None }],
             ..r
         };
         assert!(empty_problem.check(d("2026-11-30")).is_err());

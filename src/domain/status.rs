@@ -53,10 +53,7 @@ impl Status {
 
     /// Started construction (counts toward the start rate).
     pub fn has_started(self) -> bool {
-        matches!(
-            self,
-            Status::UnderConstruction | Status::Completed | Status::InProduction
-        )
+        matches!(self, Status::UnderConstruction | Status::Completed | Status::InProduction)
     }
 }
 
@@ -78,40 +75,22 @@ mod tests {
         m.permit.actual = Some(d("2026-02-10"));
         assert_eq!(Status::derive(&m, State::Active, as_of), Status::Preparing);
         m.start.actual = Some(d("2026-03-10"));
-        assert_eq!(
-            Status::derive(&m, State::Active, as_of),
-            Status::UnderConstruction
-        );
+        assert_eq!(Status::derive(&m, State::Active, as_of), Status::UnderConstruction);
         m.completion.actual = Some(d("2026-09-10"));
         assert_eq!(Status::derive(&m, State::Active, as_of), Status::Completed);
         m.production.actual = Some(d("2026-10-10"));
-        assert_eq!(
-            Status::derive(&m, State::Active, as_of),
-            Status::InProduction
-        );
+        assert_eq!(Status::derive(&m, State::Active, as_of), Status::InProduction);
         // As of an earlier date, later actuals do not count yet.
-        assert_eq!(
-            Status::derive(&m, State::Active, d("2026-03-09")),
-            Status::Preparing
-        );
-        assert_eq!(
-            Status::derive(&m, State::Active, d("2026-03-10")),
-            Status::UnderConstruction
-        );
+        assert_eq!(Status::derive(&m, State::Active, d("2026-03-09")), Status::Preparing);
+        assert_eq!(Status::derive(&m, State::Active, d("2026-03-10")), Status::UnderConstruction);
     }
 
     #[test]
     fn explicit_events_win() {
         let mut m = Milestones::default();
         m.start.actual = Some(d("2026-03-10"));
-        assert_eq!(
-            Status::derive(&m, State::Suspended, d("2026-11-01")),
-            Status::Suspended
-        );
-        assert_eq!(
-            Status::derive(&m, State::Withdrawn, d("2026-11-01")),
-            Status::Withdrawn
-        );
+        assert_eq!(Status::derive(&m, State::Suspended, d("2026-11-01")), Status::Suspended);
+        assert_eq!(Status::derive(&m, State::Withdrawn, d("2026-11-01")), Status::Withdrawn);
         assert!(!Status::Suspended.has_started());
         assert!(Status::Completed.has_started());
     }

@@ -23,13 +23,7 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 5] = [
-        Tier::Below,
-        Tier::Over100m,
-        Tier::Over1b,
-        Tier::Over5b,
-        Tier::Over10b,
-    ];
+    pub const ALL: [Tier; 5] = [Tier::Below, Tier::Over100m, Tier::Over1b, Tier::Over5b, Tier::Over10b];
 
     pub fn of(total: Yuan) -> Tier {
         match total.0 {
@@ -92,10 +86,7 @@ mod tests {
     fn codes_round_trip_and_serialize() {
         for t in Tier::ALL {
             assert_eq!(Tier::parse(t.code()), Some(t));
-            assert_eq!(
-                serde_json::to_string(&t).ok(),
-                Some(format!("\"{}\"", t.code()))
-            );
+            assert_eq!(serde_json::to_string(&t).ok(), Some(format!("\"{}\"", t.code())));
         }
         assert_eq!(Tier::parse("2b"), None);
     }

@@ -58,11 +58,7 @@ pub enum LayerError {
     #[error("文件不是有效的GeoJSON:{0} / not valid GeoJSON: {0}")]
     NotGeoJson(String),
     #[error("第{index}个要素:{message_zh} / feature {index}: {message_en}")]
-    Feature {
-        index: usize,
-        message_zh: String,
-        message_en: String,
-    },
+    Feature { index: usize, message_zh: String, message_en: String },
     #[error("图层中没有镇街 / the layer has no towns")]
     Empty,
     #[error("镇街代码{0}重复 / duplicate town code {0}")]
@@ -71,10 +67,7 @@ pub enum LayerError {
 
 /// Normalise a name for lookup: no spaces, lower-case Latin.
 fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 /// 荆河街道 → 荆河, 西岗镇 → 西岗 (ledgers often drop the suffix).
@@ -133,28 +126,20 @@ impl TownLayer {
                 lookup.entry(key(n)).or_insert(i);
             }
         }
-        Ok(TownLayer {
-            towns,
-            county_name,
-            county_geometry,
-            attribution,
-            county,
-            lookup,
-        })
+        Ok(TownLayer { towns, county_name, county_geometry, attribution, county, lookup })
     }
 
     /// Tengzhou's 21 towns as shipped in `geodata/`.
     pub fn tengzhou() -> TownLayer {
-        let layer = Self::from_geojson(TENGZHOU_TOWNS, Some(TENGZHOU_COUNTY), TENGZHOU_ATTRIBUTION)
-            .map(|mut l| {
-                for (alias, code) in TENGZHOU_ALIASES {
-                    if let Some(&i) = l.lookup.get(*code) {
-                        l.towns[i].aliases.push((*alias).to_string());
-                        l.lookup.insert(key(alias), i);
-                    }
+        let layer = Self::from_geojson(TENGZHOU_TOWNS, Some(TENGZHOU_COUNTY), TENGZHOU_ATTRIBUTION).map(|mut l| {
+            for (alias, code) in TENGZHOU_ALIASES {
+                if let Some(&i) = l.lookup.get(*code) {
+                    l.towns[i].aliases.push((*alias).to_string());
+                    l.lookup.insert(key(alias), i);
                 }
-                l
-            });
+            }
+            l
+        });
         // The embedded files are part of the build and covered by tests.
         layer.expect("the embedded Tengzhou layer is valid")
     }
@@ -163,11 +148,7 @@ impl TownLayer {
     /// `name` or `name_zh_hans` required; `name_zh_hant`, `name_en`, `name_pinyin`, `kind`,
     /// `seat_lon`/`seat_lat`, `approximate`, `aliases` optional) and optionally the county
     /// outline; without it the outline is the union of the town polygons.
-    pub fn from_geojson(
-        towns: &str,
-        county: Option<&str>,
-        attribution: &str,
-    ) -> Result<TownLayer, LayerError> {
+    pub fn from_geojson(towns: &str, county: Option<&str>, attribution: &str) -> Result<TownLayer, LayerError> {
         let fc = parse_collection(towns)?;
         let mut out = Vec::new();
         for (index, f) in fc.features.iter().enumerate() {
@@ -192,10 +173,7 @@ impl TownLayer {
                         union = union.union(&m);
                     }
                 }
-                (
-                    String::new(),
-                    geojson::Geometry::new(geojson::Value::from(&union)),
-                )
+                (String::new(), geojson::Geometry::new(geojson::Value::from(&union)))
             }
         };
         TownLayer::new(out, county_name, county_geometry, attribution.to_string())
@@ -220,32 +198,20 @@ impl TownLayer {
     /// The town whose polygon contains the point: a suggestion only (polygons may be approximate).
     pub fn town_at(&self, p: LonLat) -> Option<&Town> {
         let pt = Point::new(p.lon, p.lat);
-        self.towns.iter().find(|t| {
-            t.geometry
-                .as_ref()
-                .and_then(to_multipolygon)
-                .is_some_and(|m| m.contains(&pt))
-        })
+        self.towns.iter().find(|t| t.geometry.as_ref().and_then(to_multipolygon).is_some_and(|m| m.contains(&pt)))
     }
 }
 
 fn parse_collection(text: &str) -> Result<geojson::FeatureCollection, LayerError> {
-    let gj: geojson::GeoJson = text
-        .parse()
-        .map_err(|e: geojson::Error| LayerError::NotGeoJson(e.to_string()))?;
+    let gj: geojson::GeoJson = text.parse().map_err(|e: geojson::Error| LayerError::NotGeoJson(e.to_string()))?;
     match gj {
         geojson::GeoJson::FeatureCollection(fc) => Ok(fc),
-        geojson::GeoJson::Feature(f) => Ok(geojson::FeatureCollection {
-            bbox: None,
-            features: vec![f],
-            foreign_members: None,
-        }),
+        geojson::GeoJson::Feature(f) => {
+            Ok(geojson::FeatureCollection { bbox: None, features: vec![f], foreign_members: None })
+        }
         geojson::GeoJson::Geometry(g) => Ok(geojson::FeatureCollection {
             bbox: None,
-            features: vec![geojson::Feature {
-                geometry: Some(g),
-                ..Default::default()
-            }],
+            features: vec![geojson::Feature { geometry: Some(g), ..Default::default() }],
             foreign_members: None,
         }),
     }
@@ -264,49 +230,26 @@ fn prop_f64(f: &geojson::Feature, name: &str) -> Option<f64> {
 }
 
 fn town_from_feature(index: usize, f: &geojson::Feature) -> Result<Town, LayerError> {
-    let fail = |zh: &str, en: &str| LayerError::Feature {
-        index,
-        message_zh: zh.into(),
-        message_en: en.into(),
-    };
-    let code = prop_str(f, &["code", "adcode"])
-        .ok_or_else(|| fail("缺少code属性", "missing property `code`"))?;
-    let name = prop_str(f, &["name", "name_zh_hans"])
-        .ok_or_else(|| fail("缺少name属性", "missing property `name`"))?;
+    let fail = |zh: &str, en: &str| LayerError::Feature { index, message_zh: zh.into(), message_en: en.into() };
+    let code = prop_str(f, &["code", "adcode"]).ok_or_else(|| fail("缺少code属性", "missing property `code`"))?;
+    let name = prop_str(f, &["name", "name_zh_hans"]).ok_or_else(|| fail("缺少name属性", "missing property `name`"))?;
     let geometry = f.geometry.clone();
     let polygon = geometry.as_ref().and_then(to_multipolygon);
     if geometry.is_some() && polygon.is_none() {
-        return Err(fail(
-            "几何必须是多边形",
-            "the geometry must be a Polygon or MultiPolygon",
-        ));
+        return Err(fail("几何必须是多边形", "the geometry must be a Polygon or MultiPolygon"));
     }
     let seat = match (prop_f64(f, "seat_lon"), prop_f64(f, "seat_lat")) {
-        (Some(lon), Some(lat)) => {
-            LonLat::checked(lon, lat).map_err(|e| fail(&e.message_zh, &e.message_en))?
-        }
+        (Some(lon), Some(lat)) => LonLat::checked(lon, lat).map_err(|e| fail(&e.message_zh, &e.message_en))?,
         _ => {
             use geo::InteriorPoint;
-            let p = polygon
-                .as_ref()
-                .and_then(|m| m.interior_point())
-                .ok_or_else(|| {
-                    fail(
-                        "缺少驻地坐标(seat_lon/seat_lat)和多边形",
-                        "no seat_lon/seat_lat and no polygon",
-                    )
-                })?;
-            LonLat {
-                lon: p.x(),
-                lat: p.y(),
-            }
+            let p = polygon.as_ref().and_then(|m| m.interior_point()).ok_or_else(|| {
+                fail("缺少驻地坐标(seat_lon/seat_lat)和多边形", "no seat_lon/seat_lat and no polygon")
+            })?;
+            LonLat { lon: p.x(), lat: p.y() }
         }
     };
     let aliases = match f.property("aliases") {
-        Some(serde_json::Value::Array(a)) => a
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+        Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
         _ => vec![],
     };
     Ok(Town {
@@ -318,10 +261,7 @@ fn town_from_feature(index: usize, f: &geojson::Feature) -> Result<Town, LayerEr
         kind: prop_str(f, &["kind"]),
         seat,
         geometry,
-        approximate: f
-            .property("approximate")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false),
+        approximate: f.property("approximate").and_then(serde_json::Value::as_bool).unwrap_or(false),
         aliases,
     })
 }
@@ -334,11 +274,7 @@ mod tests {
     fn tengzhou_has_21_approximate_towns() {
         let l = TownLayer::tengzhou();
         assert_eq!(l.towns.len(), 21);
-        assert!(
-            l.towns
-                .iter()
-                .all(|t| t.approximate && t.geometry.is_some())
-        );
+        assert!(l.towns.iter().all(|t| t.approximate && t.geometry.is_some()));
         assert_eq!(l.county_name, "滕州市");
     }
 
@@ -369,30 +305,15 @@ mod tests {
         for t in &l.towns {
             assert!(l.county_contains(t.seat), "{} seat outside", t.name);
         }
-        assert!(
-            !l.county_contains(LonLat {
-                lon: 116.4,
-                lat: 39.9
-            }),
-            "Beijing"
-        );
-        assert!(
-            !l.county_contains(LonLat {
-                lon: 117.6,
-                lat: 35.1
-            }),
-            "east of the county"
-        );
+        assert!(!l.county_contains(LonLat { lon: 116.4, lat: 39.9 }), "Beijing");
+        assert!(!l.county_contains(LonLat { lon: 117.6, lat: 35.1 }), "east of the county");
     }
 
     #[test]
     fn town_at_suggests_by_polygon() {
         let l = TownLayer::tengzhou();
         let binhu = l.resolve("滨湖镇").map(|t| t.seat);
-        assert_eq!(
-            binhu.and_then(|p| l.town_at(p)).map(|t| t.code.as_str()),
-            Some("370481104")
-        );
+        assert_eq!(binhu.and_then(|p| l.town_at(p)).map(|t| t.code.as_str()), Some("370481104"));
     }
 
     #[test]
@@ -410,15 +331,9 @@ mod tests {
 
     #[test]
     fn bad_layers_are_rejected_with_the_feature_number() {
-        assert!(matches!(
-            TownLayer::from_geojson("not json", None, ""),
-            Err(LayerError::NotGeoJson(_))
-        ));
+        assert!(matches!(TownLayer::from_geojson("not json", None, ""), Err(LayerError::NotGeoJson(_))));
         let no_code = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"甲"},"geometry":null}]}"#;
-        assert!(matches!(
-            TownLayer::from_geojson(no_code, None, ""),
-            Err(LayerError::Feature { index: 1, .. })
-        ));
+        assert!(matches!(TownLayer::from_geojson(no_code, None, ""), Err(LayerError::Feature { index: 1, .. })));
         let dup = r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"code":"1","name":"甲","seat_lon":1,"seat_lat":1},"geometry":null},
           {"type":"Feature","properties":{"code":"1","name":"乙","seat_lon":1,"seat_lat":1},"geometry":null}]}"#;

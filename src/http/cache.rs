@@ -26,20 +26,12 @@ impl Rendered {
     pub fn new(body: Vec<u8>, content_type: &'static str) -> Rendered {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut h);
-        let etag = HeaderValue::from_str(&format!("W/\"{:016x}\"", h.finish()))
-            .unwrap_or(HeaderValue::from_static("W/\"0\""));
+        let etag =
+            HeaderValue::from_str(&format!("W/\"{:016x}\"", h.finish())).unwrap_or(HeaderValue::from_static("W/\"0\""));
         // Level 1: most of the size saving of level 6 for JSON, at a fraction of the time.
         let mut gz = GzEncoder::new(Vec::with_capacity(body.len() / 6), Compression::fast());
-        let gzip = gz
-            .write_all(&body)
-            .and_then(|()| gz.finish())
-            .unwrap_or_default();
-        Rendered {
-            etag,
-            content_type,
-            plain: Bytes::from(body),
-            gzip: Bytes::from(gzip),
-        }
+        let gzip = gz.write_all(&body).and_then(|()| gz.finish()).unwrap_or_default();
+        Rendered { etag, content_type, plain: Bytes::from(body), gzip: Bytes::from(gzip) }
     }
 
     fn size(&self) -> usize {
@@ -55,31 +47,17 @@ impl Rendered {
             .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
         let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
         if matches {
-            return (
-                StatusCode::NOT_MODIFIED,
-                [(header::ETAG, self.etag.clone()), vary],
-            )
-                .into_response();
+            return (StatusCode::NOT_MODIFIED, [(header::ETAG, self.etag.clone()), vary]).into_response();
         }
         let gzip_ok = !self.gzip.is_empty()
             && request
                 .get(header::ACCEPT_ENCODING)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| {
-                    v.split(',')
-                        .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "gzip"))
-                });
-        let body = if gzip_ok {
-            self.gzip.clone()
-        } else {
-            self.plain.clone()
-        };
+                .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|e| e.trim() == "gzip")));
+        let body = if gzip_ok { self.gzip.clone() } else { self.plain.clone() };
         let mut response = (StatusCode::OK, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         headers.insert(vary.0, vary.1);
@@ -99,11 +77,7 @@ pub struct ResponseCache {
 
 impl Default for ResponseCache {
     fn default() -> Self {
-        ResponseCache {
-            entries: Mutex::new(VecDeque::new()),
-            max_entries: 64,
-            max_bytes: 128 * 1024 * 1024,
-        }
+        ResponseCache { entries: Mutex::new(VecDeque::new()), max_entries: 64, max_bytes: 128 * 1024 * 1024 }
     }
 }
 
@@ -145,10 +119,7 @@ mod tests {
 
     #[test]
     fn least_recently_used_goes_first() {
-        let cache = ResponseCache {
-            max_entries: 2,
-            ..Default::default()
-        };
+        let cache = ResponseCache { max_entries: 2, ..Default::default() };
         cache.put("a".into(), rendered("1"));
         cache.put("b".into(), rendered("2"));
         assert!(cache.get("a").is_some());
@@ -161,23 +132,9 @@ mod tests {
     fn negotiates_gzip_and_etag() {
         let r = rendered(&"{\"x\":1}".repeat(100));
         let mut h = HeaderMap::new();
-        assert!(
-            r.respond(&h)
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .is_none()
-        );
-        h.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("br, gzip;q=0.8"),
-        );
-        assert_eq!(
-            r.respond(&h)
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .map(|v| v.as_bytes()),
-            Some(&b"gzip"[..])
-        );
+        assert!(r.respond(&h).headers().get(header::CONTENT_ENCODING).is_none());
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("br, gzip;q=0.8"));
+        assert_eq!(r.respond(&h).headers().get(header::CONTENT_ENCODING).map(|v| v.as_bytes()), Some(&b"gzip"[..]));
         h.insert(header::IF_NONE_MATCH, r.etag.clone());
         assert_eq!(r.respond(&h).status(), StatusCode::NOT_MODIFIED);
     }

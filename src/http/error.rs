@@ -36,19 +36,8 @@ struct Body<'a> {
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: &'static str,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message_zh: zh.into(),
-            message_en: en.into(),
-            details: vec![],
-        }
+    pub fn new(status: StatusCode, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status, code, message_zh: zh.into(), message_en: en.into(), details: vec![] }
     }
 
     pub fn bad_request(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
@@ -92,12 +81,7 @@ impl From<Invalid> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound => ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "项目不存在",
-                "no such project",
-            ),
+            StoreError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "项目不存在", "no such project"),
             StoreError::Conflict { current } => ApiError::new(
                 StatusCode::CONFLICT,
                 "version_conflict",
@@ -120,9 +104,7 @@ impl From<StoreError> for ApiError {
                 )
             },
             StoreError::Invalid(i) => ApiError::invalid(i),
-            StoreError::TownsInUse(msg) => {
-                ApiError::new(StatusCode::CONFLICT, "towns_in_use", msg.clone(), msg)
-            }
+            StoreError::TownsInUse(msg) => ApiError::new(StatusCode::CONFLICT, "towns_in_use", msg.clone(), msg),
             StoreError::Database(sqlx::Error::PoolTimedOut) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

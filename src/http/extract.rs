@@ -21,11 +21,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("application/json")
-            });
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
         if !is_json {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -69,11 +65,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         match inner.classify() {
             serde_json::error::Category::Data => {
                 let text = inner.to_string();
-                let field = if path == "." {
-                    named_field(&text).unwrap_or_default()
-                } else {
-                    path
-                };
+                let field = if path == "." { named_field(&text).unwrap_or_default() } else { path };
                 ApiError::field(FieldError::new(field, describe_zh(&text), text))
             }
             _ => syntax(&inner),
@@ -100,14 +92,8 @@ fn describe_zh(en: &str) -> String {
             return zh.to_string();
         }
     }
-    let detail = |prefix: &str, stop: &str| {
-        en.trim_start_matches(prefix)
-            .split(stop)
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
+    let detail =
+        |prefix: &str, stop: &str| en.trim_start_matches(prefix).split(stop).next().unwrap_or("").trim().to_string();
     if en.starts_with("missing field") {
         format!("缺少必填字段{}", detail("missing field", " at line"))
     } else if en.starts_with("unknown field") {
@@ -131,17 +117,14 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|p| Path(p.0))
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    "路径无效或资源不存在",
-                    "invalid path or no such resource",
-                )
-            })
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(|_| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "路径无效或资源不存在",
+                "invalid path or no such resource",
+            )
+        })
     }
 }
 
@@ -155,11 +138,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e| {
-                ApiError::bad_request(
-                    format!("查询参数无效:{e}"),
-                    format!("invalid query parameters: {e}"),
-                )
-            })
+            .map_err(|e| ApiError::bad_request(format!("查询参数无效:{e}"), format!("invalid query parameters: {e}")))
     }
 }

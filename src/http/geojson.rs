@@ -11,10 +11,7 @@ pub struct PointGeometry {
 
 impl PointGeometry {
     pub fn new(lon: f64, lat: f64) -> PointGeometry {
-        PointGeometry {
-            kind: "Point",
-            coordinates: [lon, lat],
-        }
+        PointGeometry { kind: "Point", coordinates: [lon, lat] }
     }
 }
 
@@ -30,12 +27,7 @@ pub struct Feature<G: Serialize, P: Serialize> {
 
 impl<G: Serialize, P: Serialize> Feature<G, P> {
     pub fn new(id: Option<i64>, geometry: G, properties: P) -> Self {
-        Feature {
-            kind: "Feature",
-            id,
-            geometry,
-            properties,
-        }
+        Feature { kind: "Feature", id, geometry, properties }
     }
 }
 
@@ -51,10 +43,6 @@ pub struct FeatureCollection<F: Serialize> {
 
 impl<F: Serialize> FeatureCollection<F> {
     pub fn new(features: Vec<F>, attribution: Option<String>) -> Self {
-        FeatureCollection {
-            kind: "FeatureCollection",
-            attribution,
-            features,
-        }
+        FeatureCollection { kind: "FeatureCollection", attribution, features }
     }
 }

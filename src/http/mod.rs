@@ -6,11 +6,13 @@ mod extract;
 mod geojson;
 mod openapi;
 mod projects;
+mod reports;
 mod towns;
 
 pub use error::ApiError;
 
 use crate::domain::calendar::civil_date;
+use crate::domain::lights::RuleSet;
 use crate::store::{Actor, Store};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -52,6 +54,8 @@ impl Clock {
 pub struct AppState {
     pub store: Arc<Store>,
     pub clock: Clock,
+    /// The light rules in force (compiled-in defaults, a preset, or the operator's file).
+    pub rules: Arc<RuleSet>,
     cache: Arc<cache::ResponseCache>,
 }
 
@@ -61,11 +65,12 @@ impl AppState {
     }
 
     pub fn with_clock(store: Arc<Store>, clock: Clock) -> AppState {
-        AppState {
-            store,
-            clock,
-            cache: Arc::default(),
-        }
+        AppState { store, clock, rules: Arc::new(RuleSet::default_rules()), cache: Arc::default() }
+    }
+
+    pub fn with_rules(mut self, rules: RuleSet) -> AppState {
+        self.rules = Arc::new(rules);
+        self
     }
 
     /// A GeoJSON body for `key` (the endpoint and its parsed filters), rendered by `render`
@@ -81,14 +86,11 @@ impl AppState {
         Fut: std::future::Future<Output = Result<Vec<u8>, ApiError>>,
     {
         let revision = self.store.data_revision().await?;
-        let key = format!("{key}|{revision}|{}", self.clock.today());
+        let key = format!("{key}|{revision}|{}|{}", self.clock.today(), self.rules.version);
         if let Some(hit) = self.cache.get(&key) {
             return Ok(hit.respond(request));
         }
-        let rendered = Arc::new(cache::Rendered::new(
-            render().await?,
-            "application/geo+json",
-        ));
+        let rendered = Arc::new(cache::Rendered::new(render().await?, "application/geo+json"));
         self.cache.put(key, rendered.clone());
         Ok(rendered.respond(request))
     }
@@ -105,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::document))
         .merge(towns::routes())
         .merge(projects::routes())
+        .merge(reports::routes())
         .fallback(api_not_found);
     Router::new()
         .nest("/api", api)
@@ -112,14 +115,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .with_state(state)
 }
 
@@ -139,21 +136,11 @@ async fn health(State(state): State<AppState>) -> Response {
 }
 
 async fn api_not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "没有这个接口",
-        "no such endpoint",
-    )
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口", "no such endpoint")
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "页面不存在",
-        "no such page",
-    )
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "页面不存在", "no such page")
 }
 
 /// A plain start page until the web app lands: what runs here and where the API is.

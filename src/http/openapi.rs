@@ -7,11 +7,5 @@ use axum::response::IntoResponse;
 pub const DOCUMENT: &str = include_str!("openapi.json");
 
 pub async fn document() -> impl IntoResponse {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        DOCUMENT,
-    )
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], DOCUMENT)
 }

@@ -7,8 +7,10 @@ use super::geojson::{Feature, FeatureCollection, PointGeometry};
 use crate::domain::Chain;
 use crate::domain::Tier;
 use crate::domain::error::FieldError;
+use crate::domain::lights::{Evaluation, Light, Reason, evaluate};
 use crate::domain::lists::ListLevel;
 use crate::domain::milestone::{MilestoneKind, MilestoneUpdate};
+use crate::domain::project::{LocationPrecision, Project};
 use crate::domain::project::{ProjectInput, ProjectPatch, ReportInput, StateChange};
 use crate::domain::status::{State as ProjectState, Status};
 use crate::ledger;
@@ -49,6 +51,7 @@ pub struct FilterParams {
     list: Option<String>,
     q: Option<String>,
     bbox: Option<String>,
+    light: Option<String>,
     limit: Option<String>,
     offset: Option<String>,
 }
@@ -71,12 +74,7 @@ fn parse_enum<T>(
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
     let parsed = parse(v);
     if parsed.is_none() {
-        errors.push(bad_param(
-            name,
-            v,
-            &format!("以下之一:{codes}"),
-            &format!("one of: {codes}"),
-        ));
+        errors.push(bad_param(name, v, &format!("以下之一:{codes}"), &format!("one of: {codes}")));
     }
     parsed
 }
@@ -92,12 +90,7 @@ fn parse_int(
         Ok(n) if range.contains(&n) => Some(n),
         _ => {
             let (a, b) = (range.start(), range.end());
-            errors.push(bad_param(
-                name,
-                v,
-                &format!("{a}至{b}之间的整数"),
-                &format!("an integer from {a} to {b}"),
-            ));
+            errors.push(bad_param(name, v, &format!("{a}至{b}之间的整数"), &format!("an integer from {a} to {b}")));
             None
         }
     }
@@ -105,11 +98,7 @@ fn parse_int(
 
 fn parse_bbox(errors: &mut Vec<FieldError>, value: Option<&str>) -> Option<[f64; 4]> {
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-    let nums: Vec<f64> = v
-        .split(',')
-        .filter_map(|s| s.trim().parse::<f64>().ok())
-        .filter(|n| n.is_finite())
-        .collect();
+    let nums: Vec<f64> = v.split(',').filter_map(|s| s.trim().parse::<f64>().ok()).filter(|n| n.is_finite()).collect();
     match nums.as_slice() {
         [a, b, c, d]
             if a <= c
@@ -134,46 +123,41 @@ fn parse_bbox(errors: &mut Vec<FieldError>, value: Option<&str>) -> Option<[f64;
 }
 
 impl FilterParams {
+    /// The `light` filter (computed from the rules, so not part of the SQL filter).
+    pub fn light(&self) -> Result<Option<Light>, ApiError> {
+        let mut errors = Vec::new();
+        let light = parse_enum(&mut errors, "light", self.light.as_deref(), Light::parse, Light::codes());
+        if errors.is_empty() {
+            Ok(light)
+        } else {
+            let mut e = ApiError::invalid(crate::domain::Invalid(errors));
+            e.status = StatusCode::BAD_REQUEST;
+            e.code = "invalid_query";
+            Err(e)
+        }
+    }
+
     /// Check every parameter; the town may be a code, a name or an alias.
     pub fn into_filter(self) -> Result<ProjectFilter, ApiError> {
         self.into_filter_with_towns(None)
     }
 
-    fn into_filter_with_towns(
-        self,
-        towns: Option<&crate::geo::TownLayer>,
-    ) -> Result<ProjectFilter, ApiError> {
+    fn into_filter_with_towns(self, towns: Option<&crate::geo::TownLayer>) -> Result<ProjectFilter, ApiError> {
         let mut errors = Vec::new();
-        let town_code = self
-            .town
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .and_then(|t| match towns {
-                Some(layer) => match layer.resolve(t) {
-                    Some(town) => Some(town.code.clone()),
-                    None => {
-                        errors.push(FieldError::new(
-                            "town",
-                            format!("未知的镇街“{t}”"),
-                            format!("unknown town \"{t}\""),
-                        ));
-                        None
-                    }
-                },
-                None => Some(t.to_string()),
-            });
+        let town_code = self.town.as_deref().map(str::trim).filter(|t| !t.is_empty()).and_then(|t| match towns {
+            Some(layer) => match layer.resolve(t) {
+                Some(town) => Some(town.code.clone()),
+                None => {
+                    errors.push(FieldError::new("town", format!("未知的镇街“{t}”"), format!("unknown town \"{t}\"")));
+                    None
+                }
+            },
+            None => Some(t.to_string()),
+        });
         let filter = ProjectFilter {
-            year: parse_int(&mut errors, "year", self.year.as_deref(), 2000..=2100)
-                .map(|y| y as i32),
+            year: parse_int(&mut errors, "year", self.year.as_deref(), 2000..=2100).map(|y| y as i32),
             town_code,
-            chain: parse_enum(
-                &mut errors,
-                "chain",
-                self.chain.as_deref(),
-                Chain::parse,
-                Chain::codes(),
-            ),
+            chain: parse_enum(&mut errors, "chain", self.chain.as_deref(), Chain::parse, Chain::codes()),
             tier: parse_enum(
                 &mut errors,
                 "tier",
@@ -181,34 +165,12 @@ impl FilterParams {
                 Tier::parse,
                 Tier::ALL.map(Tier::code).join(", "),
             ),
-            status: parse_enum(
-                &mut errors,
-                "status",
-                self.status.as_deref(),
-                Status::parse,
-                Status::codes(),
-            ),
-            list: parse_enum(
-                &mut errors,
-                "list",
-                self.list.as_deref(),
-                ListLevel::parse,
-                ListLevel::codes(),
-            ),
-            q: self
-                .q
-                .map(|q| q.trim().chars().take(100).collect::<String>())
-                .filter(|q| !q.is_empty()),
+            status: parse_enum(&mut errors, "status", self.status.as_deref(), Status::parse, Status::codes()),
+            list: parse_enum(&mut errors, "list", self.list.as_deref(), ListLevel::parse, ListLevel::codes()),
+            q: self.q.map(|q| q.trim().chars().take(100).collect::<String>()).filter(|q| !q.is_empty()),
             bbox: parse_bbox(&mut errors, self.bbox.as_deref()),
-            limit: parse_int(&mut errors, "limit", self.limit.as_deref(), 1..=MAX_LIMIT)
-                .unwrap_or(DEFAULT_LIMIT),
-            offset: parse_int(
-                &mut errors,
-                "offset",
-                self.offset.as_deref(),
-                0..=i64::from(i32::MAX),
-            )
-            .unwrap_or(0),
+            limit: parse_int(&mut errors, "limit", self.limit.as_deref(), 1..=MAX_LIMIT).unwrap_or(DEFAULT_LIMIT),
+            offset: parse_int(&mut errors, "offset", self.offset.as_deref(), 0..=i64::from(i32::MAX)).unwrap_or(0),
         };
         if errors.is_empty() {
             Ok(filter)
@@ -222,11 +184,7 @@ impl FilterParams {
 }
 
 async fn filter_from(state: &AppState, params: FilterParams) -> Result<ProjectFilter, ApiError> {
-    let towns = if params.town.is_some() {
-        Some(state.store.town_layer().await?)
-    } else {
-        None
-    };
+    let towns = if params.town.is_some() { Some(state.store.town_layer().await?) } else { None };
     params.into_filter_with_towns(towns.as_deref())
 }
 
@@ -234,24 +192,33 @@ fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) -> Result<R
     Ok((status, axum::Json(value)).into_response())
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Json(input): Json<ProjectInput>,
-) -> Result<Response, ApiError> {
+/// A project as the API shows it: the stored aggregate plus its light as of today.
+#[derive(serde::Serialize)]
+pub struct ProjectView<'a> {
+    #[serde(flatten)]
+    project: &'a Project,
+    light: Light,
+    reasons: Vec<Reason>,
+}
+
+fn view(state: &AppState, project: &Project) -> Evaluation {
+    evaluate(project, state.clock.today(), &state.rules)
+}
+
+fn project_response(state: &AppState, status: StatusCode, project: &Project) -> Result<Response, ApiError> {
+    let e = view(state, project);
+    json_response(status, &ProjectView { project, light: e.light, reasons: e.reasons })
+}
+
+async fn create(State(state): State<AppState>, Json(input): Json<ProjectInput>) -> Result<Response, ApiError> {
     let towns = state.store.town_layer().await?;
     let new = ledger::new_project(&input, &towns, state.clock.today())?;
-    let project = state
-        .store
-        .create_project(new, &state.actor(), state.clock.now())
-        .await?;
-    let location = HeaderValue::from_str(&format!("/api/projects/{}", project.id))
-        .unwrap_or(HeaderValue::from_static("/api/projects"));
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        axum::Json(project),
-    )
-        .into_response())
+    let project = state.store.create_project(new, &state.actor(), state.clock.now()).await?;
+    let mut response = project_response(&state, StatusCode::CREATED, &project)?;
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/projects/{}", project.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
 }
 
 #[derive(serde::Serialize)]
@@ -262,21 +229,69 @@ struct Page<T> {
     offset: i64,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    Query(params): Query<FilterParams>,
-) -> Result<Response, ApiError> {
+/// Projects matching the filters, each with its light; `light=` filters on it (computed, so
+/// that filter is applied after loading, before paging).
+async fn filtered_with_lights(
+    state: &AppState,
+    filter: &ProjectFilter,
+    light: Option<Light>,
+    paged: bool,
+) -> Result<(Vec<(Project, Evaluation)>, i64), ApiError> {
+    let today = state.clock.today();
+    let load_page = paged && light.is_none();
+    let (projects, total) = state.store.list_projects(filter, load_page, true).await?;
+    let evaluated = projects.into_iter().map(|p| {
+        let e = evaluate(&p, today, &state.rules);
+        (p, e)
+    });
+    match light {
+        None => Ok((evaluated.collect(), total)),
+        Some(l) => {
+            let all: Vec<(Project, Evaluation)> = evaluated.filter(|(_, e)| e.light == l).collect();
+            let total = all.len() as i64;
+            let items = if paged {
+                all.into_iter().skip(filter.offset as usize).take(filter.limit as usize).collect()
+            } else {
+                all
+            };
+            Ok((items, total))
+        }
+    }
+}
+
+async fn list(State(state): State<AppState>, Query(params): Query<FilterParams>) -> Result<Response, ApiError> {
+    let light = params.light()?;
     let filter = filter_from(&state, params).await?;
-    let (items, total) = state.store.list_projects(&filter).await?;
-    json_response(
-        StatusCode::OK,
-        &Page {
-            items,
-            total,
-            limit: filter.limit,
-            offset: filter.offset,
-        },
-    )
+    let (items, total) = filtered_with_lights(&state, &filter, light, true).await?;
+    // The ledger shows the project without its monthly reports (GET /api/projects/{id} has them).
+    let items: Vec<(Project, Evaluation)> = items
+        .into_iter()
+        .map(|(mut p, e)| {
+            p.reports = None;
+            (p, e)
+        })
+        .collect();
+    let views: Vec<ProjectView> =
+        items.iter().map(|(p, e)| ProjectView { project: p, light: e.light, reasons: e.reasons.clone() }).collect();
+    json_response(StatusCode::OK, &Page { items: views, total, limit: filter.limit, offset: filter.offset })
+}
+
+/// The properties of a project point on the map.
+#[derive(serde::Serialize)]
+struct PointProperties<'a> {
+    id: i64,
+    code: &'a str,
+    name: &'a str,
+    company: Option<&'a str>,
+    tier: Tier,
+    chain: Chain,
+    town: &'a str,
+    town_name: &'a str,
+    status: Status,
+    total_investment_yuan: i64,
+    location_precision: LocationPrecision,
+    light: Light,
+    reasons: &'a [Reason],
 }
 
 /// Project points for the map, filtered like the ledger (no paging: the map wants them all).
@@ -285,24 +300,44 @@ async fn points(
     headers: HeaderMap,
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
+    let light = params.light()?;
     let filter = filter_from(&state, params).await?;
-    let key = format!("projects.geojson {filter:?}");
+    let key = format!("projects.geojson {filter:?} {light:?}");
     state
         .cached_geojson(&key, &headers, || async {
-            let rows = state.store.project_points(&filter).await?;
-            let features = rows
+            let (items, _) = filtered_with_lights(&state, &filter, light, false).await?;
+            let features = items
                 .iter()
-                .map(|r| Feature::new(Some(r.id), PointGeometry::new(r.lon, r.lat), r))
+                .map(|(p, e)| {
+                    Feature::new(
+                        Some(p.id),
+                        PointGeometry::new(p.location.lon, p.location.lat),
+                        PointProperties {
+                            id: p.id,
+                            code: &p.code,
+                            name: &p.name,
+                            company: p.company.as_deref(),
+                            tier: p.tier,
+                            chain: p.chain,
+                            town: &p.town.code,
+                            town_name: &p.town.name,
+                            status: p.status,
+                            total_investment_yuan: p.total_investment_yuan.0,
+                            location_precision: p.location.precision,
+                            light: e.light,
+                            reasons: &e.reasons,
+                        },
+                    )
+                })
                 .collect();
-            serde_json::to_vec(&FeatureCollection::new(features, None))
-                .map_err(|_| ApiError::internal())
+            serde_json::to_vec(&FeatureCollection::new(features, None)).map_err(|_| ApiError::internal())
         })
         .await
 }
 
 async fn one(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let project = state.store.project(id).await?;
-    json_response(StatusCode::OK, &project)
+    project_response(&state, StatusCode::OK, &project)
 }
 
 async fn update(
@@ -313,16 +348,11 @@ async fn update(
     let towns = state.store.town_layer().await?;
     let project = state
         .store
-        .modify_project(
-            id,
-            Some(patch.version),
-            "update",
-            &state.actor(),
-            state.clock.now(),
-            |p| ledger::apply_patch(p, &patch, &towns).map_err(StoreError::from),
-        )
+        .modify_project(id, Some(patch.version), "update", &state.actor(), state.clock.now(), |p| {
+            ledger::apply_patch(p, &patch, &towns).map_err(StoreError::from)
+        })
         .await?;
-    json_response(StatusCode::OK, &project)
+    project_response(&state, StatusCode::OK, &project)
 }
 
 /// A field present in the body (possibly `null`) versus absent (unchanged).
@@ -352,35 +382,24 @@ async fn milestone(
         ApiError::field(FieldError::new(
             "kind",
             format!("未知的节点“{kind}”,可选:{}", MilestoneKind::codes()),
-            format!(
-                "unknown milestone \"{kind}\": expected one of {}",
-                MilestoneKind::codes()
-            ),
+            format!("unknown milestone \"{kind}\": expected one of {}", MilestoneKind::codes()),
         ))
     })?;
     let (now, today) = (state.clock.now(), state.clock.today());
     let actor = state.actor();
     let project = state
         .store
-        .modify_project(
-            id,
-            change.version,
-            &format!("milestone.{kind}"),
-            &actor,
-            now,
-            |p| {
-                let current = p.milestones.get(kind);
-                let update = MilestoneUpdate {
-                    planned: change.planned.unwrap_or(current.planned),
-                    actual: change.actual.unwrap_or(current.actual),
-                    reason: change.reason.clone(),
-                };
-                ledger::apply_milestone(p, kind, &update, &actor.name, now, today)
-                    .map_err(StoreError::from)
-            },
-        )
+        .modify_project(id, change.version, &format!("milestone.{kind}"), &actor, now, |p| {
+            let current = p.milestones.get(kind);
+            let update = MilestoneUpdate {
+                planned: change.planned.unwrap_or(current.planned),
+                actual: change.actual.unwrap_or(current.actual),
+                reason: change.reason.clone(),
+            };
+            ledger::apply_milestone(p, kind, &update, &actor.name, now, today).map_err(StoreError::from)
+        })
         .await?;
-    json_response(StatusCode::OK, &project)
+    project_response(&state, StatusCode::OK, &project)
 }
 
 async fn report(
@@ -389,17 +408,8 @@ async fn report(
     Json(input): Json<ReportInput>,
 ) -> Result<Response, ApiError> {
     let report = input.to_report(state.clock.today())?;
-    let project = state
-        .store
-        .put_report(
-            id,
-            input.version,
-            &report,
-            &state.actor(),
-            state.clock.now(),
-        )
-        .await?;
-    json_response(StatusCode::OK, &project)
+    let project = state.store.put_report(id, input.version, &report, &state.actor(), state.clock.now()).await?;
+    project_response(&state, StatusCode::OK, &project)
 }
 
 async fn change_state(
@@ -411,16 +421,11 @@ async fn change_state(
 ) -> Result<Response, ApiError> {
     let project = state
         .store
-        .modify_project(
-            id,
-            change.version,
-            action,
-            &state.actor(),
-            state.clock.now(),
-            |p| ledger::change_state(p, to, change.reason.as_deref()).map_err(StoreError::from),
-        )
+        .modify_project(id, change.version, action, &state.actor(), state.clock.now(), |p| {
+            ledger::change_state(p, to, change.reason.as_deref()).map_err(StoreError::from)
+        })
         .await?;
-    json_response(StatusCode::OK, &project)
+    project_response(&state, StatusCode::OK, &project)
 }
 
 async fn suspend(

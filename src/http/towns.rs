@@ -15,10 +15,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/towns", get(list))
-        .route("/towns.geojson", get(geojson))
-        .route("/county.geojson", get(county))
+    Router::new().route("/towns", get(list)).route("/towns.geojson", get(geojson)).route("/county.geojson", get(county))
 }
 
 #[derive(Serialize)]
@@ -58,12 +55,7 @@ async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
             aliases: &t.aliases,
         })
         .collect();
-    Ok(Json(TownList {
-        county: &layer.county_name,
-        attribution: &layer.attribution,
-        items,
-    })
-    .into_response())
+    Ok(Json(TownList { county: &layer.county_name, attribution: &layer.attribution, items }).into_response())
 }
 
 #[derive(Serialize)]
@@ -103,8 +95,7 @@ async fn geojson(
                 .towns
                 .iter()
                 .map(|t| {
-                    let (project_count, investment_yuan) =
-                        stats.get(&t.code).copied().unwrap_or((0, 0));
+                    let (project_count, investment_yuan) = stats.get(&t.code).copied().unwrap_or((0, 0));
                     Feature::new(
                         None,
                         t.geometry.as_ref(),
@@ -123,11 +114,8 @@ async fn geojson(
                     )
                 })
                 .collect();
-            serde_json::to_vec(&FeatureCollection::new(
-                features,
-                Some(layer.attribution.clone()),
-            ))
-            .map_err(|_| ApiError::internal())
+            serde_json::to_vec(&FeatureCollection::new(features, Some(layer.attribution.clone())))
+                .map_err(|_| ApiError::internal())
         })
         .await
 }
@@ -141,18 +129,9 @@ async fn county(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     state
         .cached_geojson("county.geojson", &headers, || async {
             let layer = state.store.town_layer().await?;
-            let feature = Feature::new(
-                None,
-                &layer.county_geometry,
-                CountyProperties {
-                    name: &layer.county_name,
-                },
-            );
-            serde_json::to_vec(&FeatureCollection::new(
-                vec![feature],
-                Some(layer.attribution.clone()),
-            ))
-            .map_err(|_| ApiError::internal())
+            let feature = Feature::new(None, &layer.county_geometry, CountyProperties { name: &layer.county_name });
+            serde_json::to_vec(&FeatureCollection::new(vec![feature], Some(layer.attribution.clone())))
+                .map_err(|_| ApiError::internal())
         })
         .await
 }

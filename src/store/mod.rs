@@ -9,6 +9,7 @@ mod sqlite;
 pub use model::*;
 
 use crate::domain::Invalid;
+use crate::domain::indicators::Targets;
 use crate::domain::project::Project;
 use crate::domain::report::MonthlyReport;
 use crate::domain::status::State;
@@ -29,6 +30,8 @@ pub enum StoreError {
     Invalid(Invalid),
     #[error("{0}")]
     TownsInUse(String),
+    #[error("week {0} is already published")]
+    AlreadyPublished(String),
     #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
@@ -79,16 +82,11 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
-        let store = Store {
-            backend,
-            towns: RwLock::new(None),
-        };
+        let store = Store { backend, towns: RwLock::new(None) };
         on_backend!(store, b => b.migrate().await)?;
         if on_backend!(store, b => b.town_count().await)? == 0 {
             let actor = Actor::system("migrate");
-            store
-                .replace_town_layer(&TownLayer::tengzhou(), &actor, Utc::now())
-                .await?;
+            store.replace_town_layer(&TownLayer::tengzhou(), &actor, Utc::now()).await?;
         }
         Ok(store)
     }
@@ -128,12 +126,7 @@ impl Store {
 
     /// Replace the whole town layer. Fails (changing nothing) if projects use a code the
     /// new layer lacks.
-    pub async fn replace_town_layer(
-        &self,
-        layer: &TownLayer,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    pub async fn replace_town_layer(&self, layer: &TownLayer, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
         on_backend!(self, b => b.replace_town_layer(layer, actor, now).await)
     }
 
@@ -141,12 +134,7 @@ impl Store {
         on_backend!(self, b => b.town_stats(filter).await)
     }
 
-    pub async fn create_project(
-        &self,
-        new: NewProject,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Project> {
+    pub async fn create_project(&self, new: NewProject, actor: &Actor, now: DateTime<Utc>) -> StoreResult<Project> {
         on_backend!(self, b => b.create_project(new, actor, now).await)
     }
 
@@ -165,12 +153,48 @@ impl Store {
         on_backend!(self, b => b.project(id).await)
     }
 
-    pub async fn list_projects(&self, filter: &ProjectFilter) -> StoreResult<(Vec<Project>, i64)> {
-        on_backend!(self, b => b.list_projects(filter).await)
+    /// Projects matching `filter` (only its page when `paged`) and the total count; with their
+    /// monthly reports when asked (the lights need them).
+    pub async fn list_projects(
+        &self,
+        filter: &ProjectFilter,
+        paged: bool,
+        with_reports: bool,
+    ) -> StoreResult<(Vec<Project>, i64)> {
+        on_backend!(self, b => b.list_projects(filter, paged, with_reports).await)
     }
 
-    pub async fn project_points(&self, filter: &ProjectFilter) -> StoreResult<Vec<ProjectPoint>> {
-        on_backend!(self, b => b.project_points(filter).await)
+    /// Every project with its reports: the input of the calculation engine.
+    pub async fn all_projects(&self) -> StoreResult<Vec<Project>> {
+        let all = ProjectFilter { limit: i64::MAX, ..ProjectFilter::default() };
+        Ok(on_backend!(self, b => b.list_projects(&all, false, true).await)?.0)
+    }
+
+    pub async fn targets(&self, year: i32) -> StoreResult<Option<Targets>> {
+        on_backend!(self, b => b.targets(year).await)
+    }
+
+    pub async fn put_targets(
+        &self,
+        year: i32,
+        targets: &Targets,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_backend!(self, b => b.put_targets(year, targets, actor, now).await)
+    }
+
+    pub async fn publish_weekly(&self, report: &PublishedWeekly, actor: &Actor) -> StoreResult<()> {
+        on_backend!(self, b => b.publish_weekly(report, actor).await)
+    }
+
+    pub async fn published_weekly(&self, week: &str) -> StoreResult<Option<PublishedWeekly>> {
+        on_backend!(self, b => b.published_weekly(week).await)
+    }
+
+    /// (week, published at, by), newest first.
+    pub async fn published_weeks(&self) -> StoreResult<Vec<(String, DateTime<Utc>, String)>> {
+        on_backend!(self, b => b.published_weeks().await)
     }
 
     /// Read-modify-write one project in a transaction: `change` edits the aggregate (and

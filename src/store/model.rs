@@ -20,10 +20,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn new(name: impl Into<String>, source: impl Into<String>) -> Actor {
-        Actor {
-            name: name.into(),
-            source: source.into(),
-        }
+        Actor { name: name.into(), source: source.into() }
     }
 
     pub fn system(source: &str) -> Actor {
@@ -73,22 +70,16 @@ pub struct ProjectFilter {
     pub offset: i64,
 }
 
-/// One project as a map point: exactly the GeoJSON properties, read straight from a row.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
-pub struct ProjectPoint {
-    pub id: i64,
-    pub code: Option<String>,
-    pub name: String,
-    pub tier: String,
-    pub chain: String,
-    pub town: String,
-    pub status: String,
-    pub total_investment_yuan: i64,
-    pub location_precision: String,
-    #[serde(skip)]
-    pub lon: f64,
-    #[serde(skip)]
-    pub lat: f64,
+/// A weekly report as issued: the JSON and every rendering, kept byte for byte.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PublishedWeekly {
+    pub week: String,
+    pub published_at: DateTime<Utc>,
+    pub published_by: String,
+    pub json: String,
+    pub xlsx: Vec<u8>,
+    pub csv: Vec<u8>,
+    pub html: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

@@ -10,11 +10,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 
 /// One pool serves reads and writes: PostgreSQL handles concurrent writers itself.
 async fn open_pools(url: &str) -> Result<(sqlx::Pool<Db>, sqlx::Pool<Db>), sqlx::Error> {
-    let pool = PgPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
-        .await?;
+    let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
     Ok((pool.clone(), pool))
 }
 

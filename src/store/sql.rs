@@ -4,13 +4,14 @@
 // `QueryBuilder`, which numbers binds for the backend.
 
 use super::{
-    Actor, AuditRecord, NewProject, NewProjectWithReports, ProjectFilter, ProjectPoint, StoreError,
-    StoreResult, TownStat,
+    Actor, AuditRecord, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly, StoreError, StoreResult,
+    TownStat,
 };
 use crate::domain::Chain;
 use crate::domain::Tier;
 use crate::domain::calendar::civil_date;
 use crate::domain::coords::LonLat;
+use crate::domain::indicators::Targets;
 use crate::domain::lists::{BuildType, ListKind, ListLevel, Membership};
 use crate::domain::milestone::{Milestone, MilestoneKind, Milestones, Replan};
 use crate::domain::money::Yuan;
@@ -96,6 +97,7 @@ struct MembershipRow {
 
 #[derive(sqlx::FromRow)]
 struct ReportRow {
+    project_id: i64,
     period: String,
     completed_yuan: i64,
     funds_arrived_yuan: i64,
@@ -106,6 +108,7 @@ struct ReportRow {
 
 #[derive(sqlx::FromRow)]
 struct ProblemRow {
+    project_id: i64,
     period: String,
     factor: String,
     text: String,
@@ -151,10 +154,7 @@ impl ProjectRow {
             code: self.code.unwrap_or_default(),
             name: self.name,
             company: self.company,
-            town: TownRef {
-                code: self.town_code,
-                name: self.town_name,
-            },
+            town: TownRef { code: self.town_code, name: self.town_name },
             zone: self.zone,
             chain: parse_code("chain", &self.chain, Chain::parse)?,
             total_investment_yuan: Yuan(self.total_investment_yuan),
@@ -165,11 +165,7 @@ impl ProjectRow {
             location: Location {
                 lon: self.lon,
                 lat: self.lat,
-                precision: parse_code(
-                    "location precision",
-                    &self.location_precision,
-                    LocationPrecision::parse,
-                )?,
+                precision: parse_code("location precision", &self.location_precision, LocationPrecision::parse)?,
                 outside_county: self.outside_county,
             },
             address: self.address,
@@ -213,20 +209,11 @@ fn push_filter(qb: &mut QueryBuilder<'_, Db>, f: &ProjectFilter) {
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // Escape LIKE's wildcards so `%` and `_` in a search are literal.
-        let escaped = q
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let pattern = format!("%{}%", escaped.to_lowercase());
-        qb.push(" AND (LOWER(p.name) LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\'");
-        qb.push(" OR LOWER(COALESCE(p.code, '')) LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\'");
-        qb.push(" OR LOWER(COALESCE(p.company, '')) LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
+        qb.push(" AND (LOWER(p.name) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR LOWER(COALESCE(p.code, '')) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR LOWER(COALESCE(p.company, '')) LIKE ").push_bind(pattern).push(" ESCAPE '\\')");
     }
     if let Some([min_lon, min_lat, max_lon, max_lat]) = f.bbox {
         qb.push(" AND p.lon >= ").push_bind(min_lon);
@@ -236,37 +223,56 @@ fn push_filter(qb: &mut QueryBuilder<'_, Db>, f: &ProjectFilter) {
     }
 }
 
-/// Fill milestones, re-plans and lists (and reports, if asked) into loaded projects.
+/// Which projects a details query covers.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    One(i64),
+    /// Projects matching a filter; `true` keeps only the filter's page.
+    Filtered(&'a ProjectFilter, bool),
+    All,
+}
+
+/// ` WHERE project_id …` for a details table.
+fn push_scope(qb: &mut QueryBuilder<'_, Db>, scope: Scope<'_>) {
+    match scope {
+        Scope::One(id) => {
+            qb.push(" WHERE project_id = ").push_bind(id);
+        }
+        Scope::Filtered(filter, paged) => {
+            qb.push(" WHERE project_id IN (SELECT p.id FROM projects p");
+            push_filter(qb, filter);
+            if paged {
+                qb.push(" ORDER BY p.id LIMIT ").push_bind(filter.limit).push(" OFFSET ").push_bind(filter.offset);
+            }
+            qb.push(")");
+        }
+        Scope::All => {}
+    }
+}
+
+/// Fill milestones, re-plans and lists (and reports, if asked) into loaded projects; one query
+/// per table for the whole scope, whatever the number of projects.
 async fn attach_details(
     conn: &mut Conn,
     projects: &mut [Project],
+    scope: Scope<'_>,
     with_reports: bool,
 ) -> StoreResult<()> {
     if projects.is_empty() {
         return Ok(());
     }
-    let index: HashMap<i64, usize> = projects
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id, i))
-        .collect();
-    let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-    let in_ids = |sql: &str| {
+    let index: HashMap<i64, usize> = projects.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let scoped = |sql: &str, order: &str| {
         let mut qb = QueryBuilder::<Db>::new(sql);
-        qb.push(" WHERE project_id IN (");
-        let mut sep = qb.separated(", ");
-        for id in &ids {
-            sep.push_bind(*id);
-        }
-        qb.push(")");
+        push_scope(&mut qb, scope);
+        qb.push(order);
         qb
     };
 
-    let rows: Vec<MilestoneRow> =
-        in_ids("SELECT project_id, kind, baseline, planned, actual FROM milestones")
-            .build_query_as()
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows: Vec<MilestoneRow> = scoped("SELECT project_id, kind, baseline, planned, actual FROM milestones", "")
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
     for r in rows {
         let kind = parse_code("milestone kind", &r.kind, MilestoneKind::parse)?;
         if let Some(&i) = index.get(&r.project_id) {
@@ -277,11 +283,13 @@ async fn attach_details(
         }
     }
 
-    let mut qb = in_ids(
+    let rows: Vec<ReplanRow> = scoped(
         "SELECT project_id, kind, from_date, to_date, reason, actor, at, effective FROM milestone_replans",
-    );
-    qb.push(" ORDER BY id");
-    let rows: Vec<ReplanRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        " ORDER BY id",
+    )
+    .build_query_as()
+    .fetch_all(&mut *conn)
+    .await?;
     for r in rows {
         let kind = parse_code("milestone kind", &r.kind, MilestoneKind::parse)?;
         if let Some(&i) = index.get(&r.project_id) {
@@ -296,11 +304,13 @@ async fn attach_details(
         }
     }
 
-    let mut qb = in_ids(
+    let rows: Vec<MembershipRow> = scoped(
         "SELECT project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to FROM list_memberships",
-    );
-    qb.push(" ORDER BY id");
-    let rows: Vec<MembershipRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        " ORDER BY id",
+    )
+    .build_query_as()
+    .fetch_all(&mut *conn)
+    .await?;
     for r in rows {
         if let Some(&i) = index.get(&r.project_id) {
             projects[i].lists.push(Membership {
@@ -317,62 +327,82 @@ async fn attach_details(
 
     if with_reports {
         for p in projects.iter_mut() {
-            p.reports = Some(load_reports(&mut *conn, p.id).await?);
+            p.reports = Some(vec![]);
         }
-    }
-    Ok(())
-}
-
-async fn load_reports(conn: &mut Conn, id: i64) -> StoreResult<Vec<StoredReport>> {
-    let rows: Vec<ReportRow> = sqlx::query_as(
-        "SELECT period, completed_yuan, funds_arrived_yuan, note, reported_at, reported_by \
-         FROM monthly_reports WHERE project_id = $1 ORDER BY period",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let problems: Vec<ProblemRow> = sqlx::query_as(
-        "SELECT period, factor, text, responsible_unit FROM report_problems WHERE project_id = $1 ORDER BY period, position",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut by_period: HashMap<String, Vec<Problem>> = HashMap::new();
-    for p in problems {
-        by_period.entry(p.period).or_default().push(Problem {
-            factor: parse_code("factor", &p.factor, Factor::parse)?,
-            text: p.text,
-            responsible_unit: p.responsible_unit,
-        });
-    }
-    rows.into_iter()
-        .map(|r| {
-            Ok(StoredReport {
+        let problems: Vec<ProblemRow> = scoped(
+            "SELECT project_id, period, factor, text, responsible_unit FROM report_problems",
+            " ORDER BY project_id, period, position",
+        )
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by_report: HashMap<(i64, String), Vec<Problem>> = HashMap::new();
+        for p in problems {
+            by_report.entry((p.project_id, p.period)).or_default().push(Problem {
+                factor: parse_code("factor", &p.factor, Factor::parse)?,
+                text: p.text,
+                responsible_unit: p.responsible_unit,
+            });
+        }
+        let rows: Vec<ReportRow> = scoped(
+            "SELECT project_id, period, completed_yuan, funds_arrived_yuan, note, reported_at, reported_by FROM monthly_reports",
+            " ORDER BY project_id, period",
+        )
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in rows {
+            let Some(&i) = index.get(&r.project_id) else { continue };
+            let report = StoredReport {
                 report: MonthlyReport {
                     period: parse_code("period", &r.period, Period::parse)?,
                     completed_yuan: Yuan(r.completed_yuan),
                     funds_arrived_yuan: Yuan(r.funds_arrived_yuan),
                     note: r.note,
-                    problems: by_period.remove(&r.period).unwrap_or_default(),
+                    problems: by_report.remove(&(r.project_id, r.period)).unwrap_or_default(),
                 },
                 reported_at: r.reported_at,
                 reported_by: r.reported_by,
-            })
-        })
-        .collect()
+            };
+            if let Some(reports) = projects[i].reports.as_mut() {
+                reports.push(report);
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn load_project(conn: &mut Conn, id: i64, with_reports: bool) -> StoreResult<Project> {
-    let sql = format!(
-        "SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code WHERE p.id = $1"
-    );
-    let row: Option<ProjectRow> = sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let sql =
+        format!("SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code WHERE p.id = $1");
+    let row: Option<ProjectRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await?;
     let mut projects = vec![row.ok_or(StoreError::NotFound)?.into_project()?];
-    attach_details(conn, &mut projects, with_reports).await?;
+    attach_details(conn, &mut projects, Scope::One(id), with_reports).await?;
     projects.pop().ok_or(StoreError::NotFound)
+}
+
+/// Projects matching a filter (a page of them when `paged`), with their details.
+async fn load_projects(
+    conn: &mut Conn,
+    filter: &ProjectFilter,
+    paged: bool,
+    with_reports: bool,
+) -> StoreResult<Vec<Project>> {
+    let mut qb = QueryBuilder::<Db>::new(format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code"
+    ));
+    push_filter(&mut qb, filter);
+    qb.push(" ORDER BY p.id");
+    if paged {
+        qb.push(" LIMIT ").push_bind(filter.limit).push(" OFFSET ").push_bind(filter.offset);
+    }
+    let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let mut projects = rows.into_iter().map(ProjectRow::into_project).collect::<StoreResult<Vec<_>>>()?;
+    let unfiltered =
+        *filter == ProjectFilter { limit: filter.limit, offset: filter.offset, ..ProjectFilter::default() };
+    let scope = if unfiltered && !paged { Scope::All } else { Scope::Filtered(filter, paged) };
+    attach_details(conn, &mut projects, scope, with_reports).await?;
+    Ok(projects)
 }
 
 /// One audit record: what changed, from what, to what.
@@ -384,19 +414,8 @@ struct Change<'a> {
     after: Option<serde_json::Value>,
 }
 
-async fn append_audit(
-    conn: &mut Conn,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    change: Change<'_>,
-) -> StoreResult<()> {
-    let Change {
-        entity,
-        entity_id,
-        action,
-        before,
-        after,
-    } = change;
+async fn append_audit(conn: &mut Conn, actor: &Actor, now: DateTime<Utc>, change: Change<'_>) -> StoreResult<()> {
+    let Change { entity, entity_id, action, before, after } = change;
     sqlx::query(
         "INSERT INTO audit_log (at, actor, source, entity, entity_id, action, before, after) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -415,17 +434,12 @@ async fn append_audit(
 }
 
 /// Write the milestone, re-plan and list rows of `p` that differ from `previous`.
-async fn write_details(
-    conn: &mut Conn,
-    p: &Project,
-    previous: Option<&Project>,
-) -> StoreResult<()> {
+async fn write_details(conn: &mut Conn, p: &Project, previous: Option<&Project>) -> StoreResult<()> {
     for kind in MilestoneKind::ALL {
         let m = p.milestones.get(*kind);
         let old = previous.map(|o| o.milestones.get(*kind));
-        if old.is_some_and(|o| {
-            o.baseline == m.baseline && o.planned == m.planned && o.actual == m.actual
-        }) || (old.is_none() && *m == Milestone::default())
+        if old.is_some_and(|o| o.baseline == m.baseline && o.planned == m.planned && o.actual == m.actual)
+            || (old.is_none() && *m == Milestone::default())
         {
             continue;
         }
@@ -460,10 +474,7 @@ async fn write_details(
         }
     }
     if previous.is_none_or(|o| o.lists != p.lists) {
-        sqlx::query("DELETE FROM list_memberships WHERE project_id = $1")
-            .bind(p.id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("DELETE FROM list_memberships WHERE project_id = $1").bind(p.id).execute(&mut *conn).await?;
         for m in &p.lists {
             sqlx::query(
                 "INSERT INTO list_memberships (project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to) \
@@ -497,10 +508,7 @@ async fn insert_project(
         code: new.code.clone().unwrap_or_default(),
         name: new.name,
         company: new.company,
-        town: TownRef {
-            code: new.town_code,
-            name: String::new(),
-        },
+        town: TownRef { code: new.town_code, name: String::new() },
         zone: new.zone,
         chain: new.chain,
         total_investment_yuan: new.total_investment_yuan,
@@ -645,16 +653,13 @@ impl Backend {
     }
 
     pub async fn town_count(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM towns")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM towns").fetch_one(&self.pool).await?)
     }
 
     pub async fn town_layer_revision(&self) -> StoreResult<i64> {
-        let v: Option<String> =
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'town_layer_revision'")
-                .fetch_optional(&self.pool)
-                .await?;
+        let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'town_layer_revision'")
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
@@ -669,13 +674,14 @@ impl Backend {
             .into_iter()
             .map(|r| {
                 let geometry = match r.geometry {
-                    Some(g) => Some(serde_json::from_str(&g).map_err(|e| {
-                        StoreError::Corrupt(format!("town {} geometry: {e}", r.code))
-                    })?),
+                    Some(g) => Some(
+                        serde_json::from_str(&g)
+                            .map_err(|e| StoreError::Corrupt(format!("town {} geometry: {e}", r.code)))?,
+                    ),
                     None => None,
                 };
-                let aliases = serde_json::from_str(&r.aliases)
-                    .map_err(|e| StoreError::Corrupt(format!("town aliases: {e}")))?;
+                let aliases =
+                    serde_json::from_str(&r.aliases).map_err(|e| StoreError::Corrupt(format!("town aliases: {e}")))?;
                 Ok(Town {
                     code: r.code,
                     name: r.name,
@@ -683,67 +689,41 @@ impl Backend {
                     name_en: r.name_en,
                     pinyin: r.pinyin,
                     kind: r.kind,
-                    seat: LonLat {
-                        lon: r.seat_lon,
-                        lat: r.seat_lat,
-                    },
+                    seat: LonLat { lon: r.seat_lon, lat: r.seat_lat },
                     geometry,
                     approximate: r.approximate,
                     aliases,
                 })
             })
             .collect::<StoreResult<Vec<Town>>>()?;
-        let row =
-            sqlx::query("SELECT name, geometry, attribution FROM county_outline WHERE id = 1")
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt("no county outline".into()))?;
+        let row = sqlx::query("SELECT name, geometry, attribution FROM county_outline WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("no county outline".into()))?;
         let geometry: String = row.try_get("geometry")?;
-        let county = serde_json::from_str(&geometry)
-            .map_err(|e| StoreError::Corrupt(format!("county outline: {e}")))?;
-        TownLayer::new(
-            towns,
-            row.try_get("name")?,
-            county,
-            row.try_get("attribution")?,
-        )
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
+        let county =
+            serde_json::from_str(&geometry).map_err(|e| StoreError::Corrupt(format!("county outline: {e}")))?;
+        TownLayer::new(towns, row.try_get("name")?, county, row.try_get("attribution")?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
-    pub async fn replace_town_layer(
-        &self,
-        layer: &TownLayer,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    pub async fn replace_town_layer(&self, layer: &TownLayer, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = begin_write(&self.write_pool).await?;
-        let codes: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT town_code FROM projects ORDER BY town_code")
-                .fetch_all(&mut *tx)
-                .await?;
-        let missing: Vec<&String> = codes
-            .iter()
-            .filter(|c| layer.by_code(c).is_none())
-            .collect();
+        let codes: Vec<String> = sqlx::query_scalar("SELECT DISTINCT town_code FROM projects ORDER BY town_code")
+            .fetch_all(&mut *tx)
+            .await?;
+        let missing: Vec<&String> = codes.iter().filter(|c| layer.by_code(c).is_none()).collect();
         if !missing.is_empty() {
-            let list = missing
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
             return Err(StoreError::TownsInUse(format!(
                 "新图层缺少项目正在使用的镇街代码:{list} / the new layer lacks town codes that projects use: {list}"
             )));
         }
-        let before: Vec<String> = sqlx::query_scalar("SELECT code FROM towns ORDER BY position")
-            .fetch_all(&mut *tx)
-            .await?;
+        let before: Vec<String> =
+            sqlx::query_scalar("SELECT code FROM towns ORDER BY position").fetch_all(&mut *tx).await?;
         sqlx::query("DELETE FROM towns").execute(&mut *tx).await?;
         for (position, t) in layer.towns.iter().enumerate() {
-            let geometry = t
-                .geometry
-                .as_ref()
-                .map(|g| serde_json::to_string(g).unwrap_or_default());
+            let geometry = t.geometry.as_ref().map(|g| serde_json::to_string(g).unwrap_or_default());
             sqlx::query(
                 "INSERT INTO towns (code, position, name, name_hant, name_en, pinyin, kind, seat_lon, seat_lat, geometry, approximate, aliases) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -807,12 +787,7 @@ impl Backend {
         Ok(qb.build_query_as().fetch_all(&self.pool).await?)
     }
 
-    pub async fn create_project(
-        &self,
-        new: NewProject,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Project> {
+    pub async fn create_project(&self, new: NewProject, actor: &Actor, now: DateTime<Utc>) -> StoreResult<Project> {
         let mut tx = begin_write(&self.write_pool).await?;
         let p = insert_project(&mut tx, new, actor, now, None).await?;
         tx.commit().await?;
@@ -856,36 +831,18 @@ impl Backend {
         load_project(&mut conn, id, true).await
     }
 
-    pub async fn list_projects(&self, filter: &ProjectFilter) -> StoreResult<(Vec<Project>, i64)> {
+    pub async fn list_projects(
+        &self,
+        filter: &ProjectFilter,
+        paged: bool,
+        with_reports: bool,
+    ) -> StoreResult<(Vec<Project>, i64)> {
         let mut conn = self.pool.acquire().await?;
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM projects p");
         push_filter(&mut count, filter);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-        let mut qb = QueryBuilder::<Db>::new(format!(
-            "SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code"
-        ));
-        push_filter(&mut qb, filter);
-        qb.push(" ORDER BY p.id LIMIT ")
-            .push_bind(filter.limit)
-            .push(" OFFSET ")
-            .push_bind(filter.offset);
-        let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-        let mut projects = rows
-            .into_iter()
-            .map(ProjectRow::into_project)
-            .collect::<StoreResult<Vec<_>>>()?;
-        attach_details(&mut conn, &mut projects, false).await?;
+        let projects = load_projects(&mut conn, filter, paged, with_reports).await?;
         Ok((projects, total))
-    }
-
-    pub async fn project_points(&self, filter: &ProjectFilter) -> StoreResult<Vec<ProjectPoint>> {
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT p.id, p.code, p.name, p.tier, p.chain, p.town_code AS town, p.status, p.total_investment_yuan, \
-             p.location_precision, p.lon, p.lat FROM projects p",
-        );
-        push_filter(&mut qb, filter);
-        qb.push(" ORDER BY p.id");
-        Ok(qb.build_query_as().fetch_all(&self.pool).await?)
     }
 
     pub async fn modify_project<F>(
@@ -904,9 +861,7 @@ impl Backend {
         let before = load_project(&mut tx, id, false).await?;
         if let Some(v) = expected_version {
             if v != before.version {
-                return Err(StoreError::Conflict {
-                    current: before.version,
-                });
+                return Err(StoreError::Conflict { current: before.version });
             }
         }
         let mut after = before.clone();
@@ -948,9 +903,7 @@ impl Backend {
         .map_err(|e| duplicate_code_or(e, Some(&after.code)))?;
         if updated.rows_affected() == 0 {
             // Someone committed between our read and our write (PostgreSQL read committed).
-            return Err(StoreError::Conflict {
-                current: before.version + 1,
-            });
+            return Err(StoreError::Conflict { current: before.version + 1 });
         }
         write_details(&mut tx, &after, Some(&before)).await?;
         let stored = load_project(&mut tx, id, true).await?;
@@ -983,9 +936,7 @@ impl Backend {
         let before = load_project(&mut tx, id, true).await?;
         if let Some(v) = expected_version {
             if v != before.version {
-                return Err(StoreError::Conflict {
-                    current: before.version,
-                });
+                return Err(StoreError::Conflict { current: before.version });
             }
         }
         let old = before
@@ -994,16 +945,15 @@ impl Backend {
             .and_then(|rs| rs.iter().find(|r| r.report.period == report.period))
             .map(|r| &r.report);
         let old_json = old.and_then(|r| serde_json::to_value(r).ok());
-        let bumped = sqlx::query("UPDATE projects SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
-            .bind(now)
-            .bind(id)
-            .bind(before.version)
-            .execute(&mut *tx)
-            .await?;
+        let bumped =
+            sqlx::query("UPDATE projects SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+                .bind(now)
+                .bind(id)
+                .bind(before.version)
+                .execute(&mut *tx)
+                .await?;
         if bumped.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                current: before.version + 1,
-            });
+            return Err(StoreError::Conflict { current: before.version + 1 });
         }
         write_report(&mut tx, id, report, actor, now).await?;
         append_audit(
@@ -1039,16 +989,117 @@ impl Backend {
     }
 
     pub async fn project_count(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects")
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects").fetch_one(&self.pool).await?)
+    }
+
+    pub async fn data_revision(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM audit_log")
             .fetch_one(&self.pool)
             .await?)
     }
 
-    pub async fn data_revision(&self) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM audit_log")
-                .fetch_one(&self.pool)
-                .await?,
+    pub async fn targets(&self, year: i32) -> StoreResult<Option<Targets>> {
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM targets WHERE year = $1")
+            .bind(year)
+            .fetch_optional(&self.pool)
+            .await?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Corrupt(format!("targets {year}: {e}"))))
+            .transpose()
+    }
+
+    pub async fn put_targets(
+        &self,
+        year: i32,
+        targets: &Targets,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(&self.write_pool).await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT body FROM targets WHERE year = $1").bind(year).fetch_optional(&mut *tx).await?;
+        let body = serde_json::to_string(targets).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO targets (year, body, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (year) DO UPDATE SET body = $2, updated_at = $3, updated_by = $4",
         )
+        .bind(year)
+        .bind(&body)
+        .bind(now)
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                entity: "targets",
+                entity_id: year.to_string(),
+                action: "put",
+                before: before.and_then(|b| serde_json::from_str(&b).ok()),
+                after: serde_json::to_value(targets).ok(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Store a weekly report as issued. Published reports are immutable: a second publication
+    /// of the same week is refused.
+    pub async fn publish_weekly(&self, report: &PublishedWeekly, actor: &Actor) -> StoreResult<()> {
+        let mut tx = begin_write(&self.write_pool).await?;
+        let exists: Option<String> = sqlx::query_scalar("SELECT week FROM published_weekly WHERE week = $1")
+            .bind(&report.week)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::AlreadyPublished(report.week.clone()));
+        }
+        sqlx::query(
+            "INSERT INTO published_weekly (week, published_at, published_by, report, xlsx, csv, html) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&report.week)
+        .bind(report.published_at)
+        .bind(&report.published_by)
+        .bind(&report.json)
+        .bind(&report.xlsx)
+        .bind(&report.csv)
+        .bind(&report.html)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            actor,
+            report.published_at,
+            Change {
+                entity: "weekly_report",
+                entity_id: report.week.clone(),
+                action: "publish",
+                before: None,
+                after: Some(serde_json::json!({ "week": report.week })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn published_weekly(&self, week: &str) -> StoreResult<Option<PublishedWeekly>> {
+        Ok(sqlx::query_as(
+            "SELECT week, published_at, published_by, report AS json, xlsx, csv, html FROM published_weekly WHERE week = $1",
+        )
+        .bind(week)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn published_weeks(&self) -> StoreResult<Vec<(String, DateTime<Utc>, String)>> {
+        let rows = sqlx::query("SELECT week, published_at, published_by FROM published_weekly ORDER BY week DESC")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| Ok((r.try_get("week")?, r.try_get("published_at")?, r.try_get("published_by")?)))
+            .collect()
     }
 }

@@ -18,14 +18,8 @@ async fn open_pools(url: &str) -> Result<(sqlx::Pool<Db>, sqlx::Pool<Db>), sqlx:
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    let write = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options.clone())
-        .await?;
-    let read = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
+    let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+    let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     Ok((read, write))
 }
 

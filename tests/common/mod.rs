@@ -44,9 +44,7 @@ impl Reply {
 
 /// The fixed "now" of the tests: 2026-11-27 10:00 in Shanghai.
 pub fn test_now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-27T02:00:00Z")
-        .map(|d| d.with_timezone(&Utc))
-        .expect("valid time")
+    DateTime::parse_from_rfc3339("2026-11-27T02:00:00Z").map(|d| d.with_timezone(&Utc)).expect("valid time")
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -67,9 +65,7 @@ fn postgres_admin_url() -> Option<String> {
 }
 
 /// A fresh database URL for one test, or None (PostgreSQL not configured locally).
-pub async fn fresh_database(
-    backend: Backend,
-) -> Option<(String, Option<tempfile::TempDir>, Option<(String, String)>)> {
+pub async fn fresh_database(backend: Backend) -> Option<(String, Option<tempfile::TempDir>, Option<(String, String)>)> {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -85,18 +81,11 @@ pub async fn fresh_database(
                 Utc::now().timestamp_subsec_nanos()
             );
             use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .expect("PostgreSQL reachable at KEYPROJ_TEST_POSTGRES");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create test database");
+            let mut conn =
+                sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL reachable at KEYPROJ_TEST_POSTGRES");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
             let _ = conn.close().await;
-            let base = admin
-                .rsplit_once('/')
-                .map_or(admin.as_str(), |(b, _)| b)
-                .to_string();
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
             Some((format!("{base}/{name}"), None, Some((admin, name))))
         }
     }
@@ -108,14 +97,7 @@ impl TestApp {
         let store = Arc::new(Store::open(&url).await.expect("open store"));
         let clock = Clock::Fixed(test_now());
         let router = router(AppState::with_clock(store.clone(), clock));
-        Some(TestApp {
-            store,
-            router,
-            url,
-            clock,
-            _dir: dir,
-            pg_admin,
-        })
+        Some(TestApp { store, router, url, clock, _dir: dir, pg_admin })
     }
 
     /// Close and reopen the store on the same database: what a server restart does.
@@ -127,26 +109,11 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let resp = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("router answers");
+        let resp = self.router.clone().oneshot(req).await.expect("router answers");
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+        Reply { status, headers, body }
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
@@ -183,9 +150,7 @@ impl TestApp {
         if let Some((admin, name)) = self.pg_admin {
             use sqlx::Connection;
             if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
             }
         }
     }
