@@ -11,7 +11,7 @@ use super::report::Period;
 use super::status::State;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// The year's targets. Data, editable per year; these are Tengzhou's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,13 +286,16 @@ impl Acc {
     }
 }
 
-fn tier_counts(facts: &[Facts], pick: impl Fn(&Facts) -> bool, targets: Option<&Targets>) -> Vec<TierCount> {
-    [Tier::Over100m, Tier::Over1b, Tier::Over5b, Tier::Over10b]
+const COUNTED_TIERS: [Tier; 4] = [Tier::Over100m, Tier::Over1b, Tier::Over5b, Tier::Over10b];
+
+fn tier_counts(counts: [i64; 4], targets: Option<&Targets>) -> Vec<TierCount> {
+    COUNTED_TIERS
         .into_iter()
-        .map(|tier| TierCount {
+        .zip(counts)
+        .map(|(tier, count)| TierCount {
             tier,
             label: tier.label_zh().to_string(),
-            count: facts.iter().filter(|f| pick(f) && f.project.tier.at_least(tier)).count() as i64,
+            count,
             target: targets.map(|t| match tier {
                 Tier::Over100m => t.attracted_100m,
                 Tier::Over1b => t.attracted_1b,
@@ -305,12 +308,196 @@ fn tier_counts(facts: &[Facts], pick: impl Fn(&Facts) -> bool, targets: Option<&
 
 /// Compute every indicator for `year` as of `as_of` over all projects given.
 pub fn indicators(projects: &[Project], year: i32, as_of: NaiveDate, rules: &RuleSet, targets: &Targets) -> Indicators {
-    let facts: Vec<Facts> = projects.iter().map(|p| Facts::of(p, year, as_of, rules)).collect();
+    let facts = all_facts(projects, year, as_of, rules);
     indicators_from_facts(&facts, year, as_of, rules, targets)
+}
+
+/// Facts of every project, computed on all cores (each project is independent).
+pub fn all_facts<'a>(projects: &'a [Project], year: i32, as_of: NaiveDate, rules: &RuleSet) -> Vec<Facts<'a>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || projects.len() < 20_000 {
+        return projects.iter().map(|p| Facts::of(p, year, as_of, rules)).collect();
+    }
+    let chunk = projects.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = projects
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|p| Facts::of(p, year, as_of, rules)).collect::<Vec<_>>()))
+            .collect();
+        let mut all = Vec::with_capacity(projects.len());
+        for h in handles {
+            all.extend(h.join().unwrap_or_default());
+        }
+        all
+    })
 }
 
 /// A level group: key, label, which list levels belong to it.
 type LevelGroup = (&'static str, &'static str, fn(ListLevel) -> bool);
+
+const LEVEL_GROUPS: [LevelGroup; 6] = [
+    ("province", "省级重点项目", |l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality)),
+    ("province_major", "省重大项目", |l| l == ListLevel::ProvinceMajor),
+    ("province_quality", "省绿色低碳高质量发展重点项目", |l| l == ListLevel::ProvinceQuality),
+    ("municipal", "枣庄市级重点项目", |l| l == ListLevel::Municipal),
+    ("county", "滕州市级重点项目", |l| l == ListLevel::County),
+    ("attracted", "新招引项目", |l| l == ListLevel::Attracted),
+];
+
+impl Acc {
+    fn labelled(label: &str) -> Acc {
+        Acc { label: label.to_string(), ..Acc::default() }
+    }
+
+    fn merge(&mut self, o: Acc) {
+        self.projects += o.projects;
+        self.started += o.started;
+        self.due += o.due;
+        self.completed += o.completed;
+        self.ytd += o.ytd;
+        self.plan += o.plan;
+        self.lights.red += o.lights.red;
+        self.lights.yellow += o.lights.yellow;
+        self.lights.blue += o.lights.blue;
+        self.lights.green += o.lights.green;
+        self.lights.grey += o.lights.grey;
+    }
+}
+
+fn merge_into<'a>(into: &mut HashMap<&'a str, Acc>, from: HashMap<&'a str, Acc>) {
+    for (k, a) in from {
+        match into.get_mut(k) {
+            Some(x) => x.merge(a),
+            None => {
+                into.insert(k, a);
+            }
+        }
+    }
+}
+
+/// The running totals of one pass over (part of) the projects; parts merge.
+struct Tally<'a> {
+    key: Acc,
+    levels: [Acc; 6],
+    // Keys borrow from the projects: no allocation per project, only per group.
+    towns: HashMap<&'a str, Acc>,
+    chains: HashMap<&'a str, Acc>,
+    units: HashMap<&'a str, Acc>,
+    lights: LightCounts,
+    province_municipal: i64,
+    /// Attracted projects started / signed in the year, cumulative by tier (≥1亿 … ≥100亿).
+    started_tiers: [i64; 4],
+    signed_tiers: [i64; 4],
+    /// Key projects' completed investment by month of the year (index 1–12).
+    by_month: [i64; 13],
+}
+
+impl<'a> Tally<'a> {
+    fn new() -> Tally<'a> {
+        Tally {
+            key: Acc::labelled("省市县三级重点项目"),
+            levels: LEVEL_GROUPS.map(|(_, label, _)| Acc::labelled(label)),
+            towns: HashMap::new(),
+            chains: HashMap::new(),
+            units: HashMap::new(),
+            lights: LightCounts::default(),
+            province_municipal: 0,
+            started_tiers: [0; 4],
+            signed_tiers: [0; 4],
+            by_month: [0; 13],
+        }
+    }
+
+    fn add(&mut self, f: &Facts<'a>, year: i32) {
+        if f.on_any_list {
+            self.lights.add(f.evaluation.light);
+        }
+        if !f.counts() || f.levels.is_empty() {
+            return;
+        }
+        if f.levels.contains(&ListLevel::Attracted) {
+            for (i, tier) in COUNTED_TIERS.into_iter().enumerate() {
+                if f.project.tier.at_least(tier) {
+                    self.started_tiers[i] += i64::from(f.started_in_year);
+                    self.signed_tiers[i] += i64::from(f.signed_in_year);
+                }
+            }
+        }
+        for (acc, (_, _, matches)) in self.levels.iter_mut().zip(LEVEL_GROUPS) {
+            if f.levels.iter().any(|l| matches(*l)) {
+                acc.add(f);
+            }
+        }
+        if !f.is_key() {
+            return;
+        }
+        self.key.add(f);
+        for r in f.project.reports.iter().flatten() {
+            if r.report.period.year == year {
+                self.by_month[r.report.period.month as usize] += r.report.completed_yuan.0;
+            }
+        }
+        self.province_municipal += i64::from(f.levels.iter().any(|l| l.is_province_or_municipal()));
+        let p: &'a Project = f.project;
+        self.towns.entry(&p.town.code).or_insert_with(|| Acc::labelled(&p.town.name)).add(f);
+        self.chains.entry(p.chain.code()).or_insert_with(|| Acc::labelled(p.chain.label_zh())).add(f);
+        let unit = p.responsible_unit.as_deref().unwrap_or("未填写责任单位");
+        self.units.entry(unit).or_insert_with(|| Acc::labelled(unit)).add(f);
+    }
+
+    fn merge(&mut self, o: Tally<'a>) {
+        self.key.merge(o.key);
+        for (a, b) in self.levels.iter_mut().zip(o.levels) {
+            a.merge(b);
+        }
+        merge_into(&mut self.towns, o.towns);
+        merge_into(&mut self.chains, o.chains);
+        merge_into(&mut self.units, o.units);
+        self.lights.red += o.lights.red;
+        self.lights.yellow += o.lights.yellow;
+        self.lights.blue += o.lights.blue;
+        self.lights.green += o.lights.green;
+        self.lights.grey += o.lights.grey;
+        self.province_municipal += o.province_municipal;
+        for i in 0..4 {
+            self.started_tiers[i] += o.started_tiers[i];
+            self.signed_tiers[i] += o.signed_tiers[i];
+        }
+        for m in 0..13 {
+            self.by_month[m] += o.by_month[m];
+        }
+    }
+}
+
+/// Tally all facts, on all cores for large inputs.
+fn tally<'a>(facts: &[Facts<'a>], year: i32) -> Tally<'a> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || facts.len() < 20_000 {
+        let mut t = Tally::new();
+        facts.iter().for_each(|f| t.add(f, year));
+        return t;
+    }
+    let chunk = facts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = facts
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut t = Tally::new();
+                    part.iter().for_each(|f| t.add(f, year));
+                    t
+                })
+            })
+            .collect();
+        let mut total = Tally::new();
+        for p in parts {
+            if let Ok(t) = p.join() {
+                total.merge(t);
+            }
+        }
+        total
+    })
+}
 
 pub fn indicators_from_facts(
     facts: &[Facts],
@@ -320,64 +507,17 @@ pub fn indicators_from_facts(
     targets: &Targets,
 ) -> Indicators {
     let share = time_share_permille(year, as_of, rules.time_share);
-    let mut key = Acc { label: "省市县三级重点项目".into(), ..Acc::default() };
-    let mut levels: BTreeMap<&str, Acc> = BTreeMap::new();
-    let level_groups: [LevelGroup; 6] = [
-        ("province", "省级重点项目", |l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality)),
-        ("province_major", ListLevel::ProvinceMajor.label_zh(), |l| l == ListLevel::ProvinceMajor),
-        ("province_quality", ListLevel::ProvinceQuality.label_zh(), |l| l == ListLevel::ProvinceQuality),
-        ("municipal", ListLevel::Municipal.label_zh(), |l| l == ListLevel::Municipal),
-        ("county", ListLevel::County.label_zh(), |l| l == ListLevel::County),
-        ("attracted", ListLevel::Attracted.label_zh(), |l| l == ListLevel::Attracted),
-    ];
-    let mut towns: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut chains: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut units: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut lights = LightCounts::default();
-    let mut province_municipal = 0;
-    for f in facts {
-        if f.on_any_list {
-            lights.add(f.evaluation.light);
-        }
-        if !f.counts() || f.levels.is_empty() {
-            continue;
-        }
-        for (k, label, matches) in level_groups {
-            if f.levels.iter().any(|l| matches(*l)) {
-                let acc = levels.entry(k).or_insert_with(|| Acc { label: label.to_string(), ..Acc::default() });
-                acc.add(f);
-            }
-        }
-        if !f.is_key() {
-            continue;
-        }
-        key.add(f);
-        province_municipal += i64::from(f.levels.iter().any(|l| l.is_province_or_municipal()));
-        let p = f.project;
-        towns.entry(p.town.code.clone()).or_insert_with(|| Acc { label: p.town.name.clone(), ..Acc::default() }).add(f);
-        chains
-            .entry(p.chain.code().to_string())
-            .or_insert_with(|| Acc { label: p.chain.label_zh().into(), ..Acc::default() })
-            .add(f);
-        let unit = p.responsible_unit.clone().unwrap_or_else(|| "未填写责任单位".into());
-        units.entry(unit.clone()).or_insert_with(|| Acc { label: unit, ..Acc::default() }).add(f);
-    }
-    let by_level = level_groups
-        .iter()
-        .map(|(k, label, _)| {
-            levels
-                .remove(k)
-                .unwrap_or_else(|| Acc { label: (*label).to_string(), ..Acc::default() })
-                .finish((*k).to_string(), share)
-        })
-        .collect();
-    let finish_all = |m: BTreeMap<String, Acc>| -> Vec<Group> {
-        let mut v: Vec<Group> = m.into_iter().map(|(k, a)| a.finish(k, share)).collect();
+    let Tally { key, levels, towns, chains, units, lights, province_municipal, started_tiers, signed_tiers, by_month } =
+        tally(facts, year);
+    let by_level =
+        levels.into_iter().zip(LEVEL_GROUPS).map(|(acc, (k, _, _))| acc.finish(k.to_string(), share)).collect();
+    let finish_all = |m: HashMap<&str, Acc>| -> Vec<Group> {
+        let mut v: Vec<Group> = m.into_iter().map(|(k, a)| a.finish(k.to_string(), share)).collect();
         v.sort_by(|a, b| b.projects.cmp(&a.projects).then(a.key.cmp(&b.key)));
         v
     };
     let key_count = key.projects;
-    let monthly = monthly_series(facts, year, as_of, rules);
+    let monthly = monthly_series(&by_month, key.plan, year, as_of, rules);
     Indicators {
         year,
         as_of,
@@ -388,16 +528,8 @@ pub fn indicators_from_facts(
         by_town: finish_all(towns),
         by_chain: finish_all(chains),
         by_unit: finish_all(units),
-        attracted_started: tier_counts(
-            facts,
-            |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.started_in_year,
-            Some(targets),
-        ),
-        attracted_signed: tier_counts(
-            facts,
-            |f| f.counts() && f.levels.contains(&ListLevel::Attracted) && f.signed_in_year,
-            None,
-        ),
+        attracted_started: tier_counts(started_tiers, Some(targets)),
+        attracted_signed: tier_counts(signed_tiers, None),
         key_projects: Rate::new(key_count, targets.key_projects),
         key_province_municipal: Rate::new(province_municipal, targets.key_province_municipal),
         lights,
@@ -406,8 +538,8 @@ pub fn indicators_from_facts(
     }
 }
 
-fn monthly_series(facts: &[Facts], year: i32, as_of: NaiveDate, rules: &RuleSet) -> Vec<MonthPoint> {
-    let plan: i64 = facts.iter().filter(|f| f.is_key()).map(|f| f.plan).sum();
+/// Cumulative completion month by month against the time share, from per-month sums.
+fn monthly_series(by_month: &[i64; 13], plan: i64, year: i32, as_of: NaiveDate, rules: &RuleSet) -> Vec<MonthPoint> {
     let (ry, rm) = super::calendar::reporting_month(as_of);
     let last = if ry < year {
         0
@@ -416,14 +548,6 @@ fn monthly_series(facts: &[Facts], year: i32, as_of: NaiveDate, rules: &RuleSet)
     } else {
         rm
     };
-    let mut by_month = [0i64; 13];
-    for f in facts.iter().filter(|f| f.is_key()) {
-        for r in f.project.reports.iter().flatten() {
-            if r.report.period.year == year {
-                by_month[r.report.period.month as usize] += r.report.completed_yuan.0;
-            }
-        }
-    }
     let mut cumulative = 0;
     (1..=last)
         .filter_map(|m| {

@@ -2,7 +2,7 @@
 //! data and as text in the bulletin's own wording. Every figure comes from `indicators`.
 
 use super::{pct, yi_1};
-use crate::domain::indicators::{Facts, Group, Indicators, Targets, indicators_from_facts};
+use crate::domain::indicators::{Facts, Group, Indicators, Targets, all_facts, indicators_from_facts};
 use crate::domain::lights::RuleSet;
 use crate::domain::project::Project;
 use crate::domain::report::{Factor, Period};
@@ -101,7 +101,7 @@ fn start_sentence(l: &LevelLine) -> String {
 pub fn bulletin(projects: &[Project], month: Period, rules: &RuleSet, targets: &Targets) -> Bulletin {
     let as_of = month.last_day();
     let year = month.year;
-    let facts: Vec<Facts> = projects.iter().map(|p| Facts::of(p, year, as_of, rules)).collect();
+    let facts = all_facts(projects, year, as_of, rules);
     let ind = indicators_from_facts(&facts, year, as_of, rules, targets);
     let level = |key: &str| ind.by_level.iter().find(|g| g.key == key);
 
