@@ -449,9 +449,7 @@ async fn duplicate_code_is_a_conflict(app: &TestApp) {
 }
 
 async fn unknown_things_are_json_404s(app: &TestApp) {
-    for path in
-        ["/api/projects/999999", "/api/projects/abc", "/api/nothing", "/api/projects/999999/history", "/favicon.ico"]
-    {
+    for path in ["/api/projects/999999", "/api/projects/abc", "/api/nothing", "/api/projects/999999/history"] {
         let r = app.get(path).await;
         assert_error(&r, StatusCode::NOT_FOUND, None);
     }
@@ -459,6 +457,29 @@ async fn unknown_things_are_json_404s(app: &TestApp) {
     assert_error(&r, StatusCode::NOT_FOUND, None);
     let r = app.post("/api/projects/999999/reports", json!({"period": "2026-10", "completed_yuan": 1})).await;
     assert_error(&r, StatusCode::NOT_FOUND, None);
+}
+
+/// The web app: its routes get the app page; a missing file is a 404, never the app page.
+#[tokio::test]
+async fn web_routes_and_missing_files() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
+    for path in ["/", "/ledger", "/projects/12", "/weekly"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.headers["content-type"].to_str().unwrap_or_default().starts_with("text/html"), "{path}");
+    }
+    for path in [
+        "/favicon-missing.ico",
+        "/assets/missing.js",
+        "/assets/x",
+        "/..%2F..%2Fetc%2Fpasswd",
+        "/a/../../etc/passwd.txt",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!String::from_utf8_lossy(&r.body).contains("<html"), "{path}");
+    }
+    app.cleanup().await;
 }
 
 async fn concurrent_edits_lose_nothing(app: &TestApp) {

@@ -8,6 +8,7 @@ mod openapi;
 mod projects;
 mod reports;
 mod towns;
+mod web;
 
 pub use error::ApiError;
 
@@ -16,7 +17,7 @@ use crate::domain::lights::RuleSet;
 use crate::store::{Actor, Store};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -107,12 +108,10 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::document))
         .merge(towns::routes())
         .merge(projects::routes())
-        .merge(reports::routes())
-        .fallback(api_not_found);
+        .merge(reports::routes());
     Router::new()
         .nest("/api", api)
-        .route("/", get(index))
-        .fallback(not_found)
+        .fallback(web::serve)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -133,17 +132,4 @@ async fn health(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
-}
-
-async fn api_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口", "no such endpoint")
-}
-
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "页面不存在", "no such page")
-}
-
-/// A plain start page until the web app lands: what runs here and where the API is.
-async fn index() -> Html<&'static str> {
-    Html(include_str!("../../web/index.html"))
 }
