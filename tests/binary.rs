@@ -121,3 +121,53 @@ fn towns_import_replaces_the_layer_and_refuses_breaking_it() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite:"));
 }
+
+#[test]
+fn report_and_indicators_commands_write_what_an_office_sends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite:{}", dir.path().join("k.sqlite").display());
+    let run = |args: &[&str]| Command::new(BIN).args(args).args(["--database", &db]).output().expect("run");
+    let out = run(&["demo", "--year", "2026", "--as-of", "2026-11-27"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let xlsx = dir.path().join("weekly.xlsx");
+    let out = run(&["report", "weekly", "--week", "2026-W47", "--format", "xlsx", "-o", xlsx.to_str().unwrap_or_default()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2026-W47"));
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("a workbook");
+    let sheets = book.sheet_names();
+    for name in ["汇总", "滞后项目", "变化情况"] {
+        assert!(sheets.iter().any(|s| s == name), "{name} in {sheets:?}");
+    }
+    let laggards = book.worksheet_range("滞后项目").expect("sheet");
+    assert!(laggards.rows().count() > 10, "the demo year has laggards");
+
+    let out = run(&["report", "bulletin", "--month", "2026-10"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for section in ["一、项目进度", "二、项目开工", "三、竣工投产", "四、滞后项目"] {
+        assert!(text.contains(section), "{section}: {text}");
+    }
+    let out = run(&["indicators", "--year", "2026", "--as-of", "2026-11-22", "--json"]);
+    assert!(out.status.success());
+    let ind: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(ind["as_of"], "2026-11-22");
+    let out = run(&["indicators", "--year", "2026", "--as-of", "2026-11-22"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("开工率"));
+
+    // Rules: a preset changes the lights; an unknown preset or a broken file is an error.
+    let out = run(&["indicators", "--year", "2026", "--as-of", "2026-11-22", "--json", "--rules-preset", "yinchuan"]);
+    let yinchuan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(yinchuan["rules"].as_str().unwrap_or_default().starts_with("yinchuan"));
+    assert!(yinchuan["lights"]["red"].as_i64() <= ind["lights"]["red"].as_i64());
+    let out = run(&["indicators", "--rules-preset", "nowhere"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rules preset"));
+    let bad = dir.path().join("rules.toml");
+    std::fs::write(&bad, "name = \"x\"\n").expect("write");
+    let out = run(&["indicators", "--rules", bad.to_str().unwrap_or_default()]);
+    assert!(!out.status.success());
+    let out = run(&["report", "weekly", "--week", "48"]);
+    assert!(!out.status.success());
+}

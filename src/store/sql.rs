@@ -147,6 +147,42 @@ fn duplicate_code_or(e: sqlx::Error, code: Option<&str>) -> StoreError {
     }
 }
 
+type ProjectQuery<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
+
+/// Bind the project columns after `code`, in table order (name … version, then the timestamp),
+/// shared by INSERT and UPDATE so the two can never disagree.
+fn bind_columns<'q>(q: ProjectQuery<'q>, p: &'q Project, now: DateTime<Utc>) -> ProjectQuery<'q> {
+    q.bind(&p.name)
+        .bind(&p.company)
+        .bind(&p.town.code)
+        .bind(&p.zone)
+        .bind(p.chain.code())
+        .bind(p.total_investment_yuan.0)
+        .bind(p.tier.code())
+        .bind(p.status.code())
+        .bind(p.state.code())
+        .bind(&p.state_reason)
+        .bind(p.location.lon)
+        .bind(p.location.lat)
+        .bind(p.location.precision.code())
+        .bind(p.location.outside_county)
+        .bind(&p.address)
+        .bind(&p.responsible_unit)
+        .bind(&p.responsible_leader)
+        .bind(p.sample)
+        .bind(p.version)
+        .bind(now)
+}
+
+/// `value.pipe(f)` = `f(value)`: keeps a builder chain readable.
+trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+
+impl<T> Pipe for T {}
+
 impl ProjectRow {
     fn into_project(self) -> StoreResult<Project> {
         Ok(Project {
@@ -529,36 +565,18 @@ async fn insert_project(
         updated_at: now,
     };
     p.rederive(civil_date(now));
-    let id: i64 = sqlx::query_scalar(
+    let row = sqlx::query(
         "INSERT INTO projects (code, name, company, town_code, zone, chain, total_investment_yuan, tier, status, state, \
          state_reason, lon, lat, location_precision, outside_county, address, responsible_unit, responsible_leader, sample, \
          version, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id",
     )
     .bind(new.code.as_deref())
-    .bind(&p.name)
-    .bind(&p.company)
-    .bind(&p.town.code)
-    .bind(&p.zone)
-    .bind(p.chain.code())
-    .bind(p.total_investment_yuan.0)
-    .bind(p.tier.code())
-    .bind(p.status.code())
-    .bind(p.state.code())
-    .bind(&p.state_reason)
-    .bind(p.location.lon)
-    .bind(p.location.lat)
-    .bind(p.location.precision.code())
-    .bind(p.location.outside_county)
-    .bind(&p.address)
-    .bind(&p.responsible_unit)
-    .bind(&p.responsible_leader)
-    .bind(p.sample)
-    .bind(p.version)
-    .bind(now)
+    .pipe(|q| bind_columns(q, &p, now))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| duplicate_code_or(e, new.code.as_deref()))?;
+    let id: i64 = row.try_get(0)?;
     p.id = id;
     if new.code.is_none() {
         // Generated codes follow the row id, so they are unique and never reused.
@@ -876,26 +894,7 @@ impl Backend {
              sample = $19, version = $20, updated_at = $21 WHERE id = $22 AND version = $23",
         )
         .bind(&after.code)
-        .bind(&after.name)
-        .bind(&after.company)
-        .bind(&after.town.code)
-        .bind(&after.zone)
-        .bind(after.chain.code())
-        .bind(after.total_investment_yuan.0)
-        .bind(after.tier.code())
-        .bind(after.status.code())
-        .bind(after.state.code())
-        .bind(&after.state_reason)
-        .bind(after.location.lon)
-        .bind(after.location.lat)
-        .bind(after.location.precision.code())
-        .bind(after.location.outside_county)
-        .bind(&after.address)
-        .bind(&after.responsible_unit)
-        .bind(&after.responsible_leader)
-        .bind(after.sample)
-        .bind(after.version)
-        .bind(now)
+        .pipe(|q| bind_columns(q, &after, now))
         .bind(id)
         .bind(before.version)
         .execute(&mut *tx)
