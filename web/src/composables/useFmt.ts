@@ -1,0 +1,29 @@
+import { useI18n } from 'vue-i18n'
+import * as f from '../format'
+import type { Locale } from '../format'
+
+/** The formatters of format.ts bound to the current UI language. */
+export function useFmt() {
+  const { t, te, locale } = useI18n()
+  const loc = () => locale.value as Locale
+  return {
+    t,
+    te,
+    locale,
+    yi: (yuan: number | null | undefined) => f.formatYi(yuan, loc()),
+    wan: (yuan: number | null | undefined) => f.formatWan(yuan, loc()),
+    yiNumber: f.yiNumber,
+    pct: f.formatPercent,
+    points: (v: number | null | undefined) => f.formatPoints(v, loc()),
+    date: (d: string | null | undefined) => f.formatDate(d, loc()),
+    month: (d: string | null | undefined) => f.formatMonth(d, loc()),
+    dateTime: (d: string | null | undefined) => f.formatDateTime(d, loc()),
+    label: (kind: string, value: string | null | undefined) => f.enumLabel(t, te, kind, value),
+    msg: (m: { message?: string; message_zh?: string; message_en?: string }) => f.localMessage(loc(), m),
+    townName: (town: { name: string; name_hant?: string; name_en?: string } | null | undefined) => {
+      if (!town) return '—'
+      if (loc() === 'zh-TW' && town.name_hant) return town.name_hant
+      return town.name
+    },
+  }
+}
