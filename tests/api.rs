@@ -546,3 +546,24 @@ async fn openapi_documents_every_route() {
     assert_eq!(documented, routed);
     app.cleanup().await;
 }
+
+/// The ledger export: the filtered view as a workbook with the office's columns and a total.
+#[tokio::test]
+async fn ledger_export_is_the_filtered_view() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
+    create(&app, project("导出甲", "西岗镇")).await;
+    create(&app, project("导出乙", "张汪镇")).await;
+    let r = app.get("/api/exports/ledger.xlsx?town=西岗镇").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with(b"PK"));
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(r.body)).expect("xlsx");
+    let range = book.worksheet_range("项目台账").expect("sheet");
+    let text: Vec<String> = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(text.iter().any(|c| c == "导出甲"));
+    assert!(!text.iter().any(|c| c == "导出乙"), "filtered out");
+    assert!(text.iter().any(|c| c.starts_with("合计")));
+    assert!(text.iter().any(|c| c == "12.5"), "总投资 in 亿元 as a number: {text:?}");
+    assert_eq!(app.get("/api/exports/ledger.xlsx?tier=2b").await.status, StatusCode::BAD_REQUEST);
+    app.cleanup().await;
+}

@@ -131,7 +131,8 @@ fn report_and_indicators_commands_write_what_an_office_sends() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let xlsx = dir.path().join("weekly.xlsx");
-    let out = run(&["report", "weekly", "--week", "2026-W47", "--format", "xlsx", "-o", xlsx.to_str().unwrap_or_default()]);
+    let out =
+        run(&["report", "weekly", "--week", "2026-W47", "--format", "xlsx", "-o", xlsx.to_str().unwrap_or_default()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("2026-W47"));
     use calamine::Reader;

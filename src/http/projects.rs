@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/projects", get(list).post(create))
         .route("/projects.geojson", get(points))
+        .route("/exports/ledger.xlsx", get(ledger_xlsx))
         .route("/projects/{id}", get(one).patch(update))
         .route("/projects/{id}/milestones/{kind}", put(milestone))
         .route("/projects/{id}/reports", post(report))
@@ -333,6 +334,35 @@ async fn points(
             serde_json::to_vec(&FeatureCollection::new(features, None)).map_err(|_| ApiError::internal())
         })
         .await
+}
+
+/// The ledger of the current view (same filters as the list, no paging) as a workbook.
+async fn ledger_xlsx(State(state): State<AppState>, Query(params): Query<FilterParams>) -> Result<Response, ApiError> {
+    use chrono::Datelike;
+    let light = params.light()?;
+    let filter = filter_from(&state, params).await?;
+    let (items, _) = filtered_with_lights(&state, &filter, light, false).await?;
+    let today = state.clock.today();
+    let year = filter.year.unwrap_or(today.year());
+    let as_of =
+        if year < today.year() { chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) } else { today };
+    let bytes = crate::report::render::ledger_xlsx(&items, year, as_of).map_err(|e| {
+        tracing::error!(error = %e, "ledger export failed");
+        ApiError::internal()
+    })?;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static(
+            "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%8F%B0%E8%B4%A6.xlsx",
+        ),
+    );
+    Ok(response)
 }
 
 async fn one(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {

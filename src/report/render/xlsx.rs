@@ -194,6 +194,14 @@ fn column_widths(t: &Table) -> Vec<usize> {
         .collect()
 }
 
+/// A workbook of one table sheet (the ledger export).
+pub(crate) fn table_workbook(t: &Table) -> Result<Vec<u8>, RenderError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    table_sheet(&mut wb, &st, t, true)?;
+    finish(&mut wb, &t.title)
+}
+
 fn finish(wb: &mut Workbook, title: &str) -> Result<Vec<u8>, RenderError> {
     wb.set_properties(&DocProperties::new().set_title(title));
     Ok(wb.save_to_buffer()?)
