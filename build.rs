@@ -9,10 +9,11 @@ use std::path::Path;
 use std::process::Command;
 
 fn main() {
-    for path in
-        ["web/src", "web/index.html", "web/package.json", "web/package-lock.json", "web/vite.config.ts", "web/public"]
-    {
-        println!("cargo:rerun-if-changed={path}");
+    // Only paths that exist: cargo treats a missing one as always changed.
+    for path in ["web/src", "web/index.html", "web/package.json", "web/package-lock.json", "web/vite.config.ts"] {
+        if Path::new(path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
     }
     println!("cargo:rerun-if-env-changed=KEYPROJ_SKIP_WEB_BUILD");
     let web = Path::new("web");

@@ -9,14 +9,16 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 //   keyproj serve --demo --addr 127.0.0.1:8099 --database sqlite:/tmp/webdev.sqlite
 const apiTarget = process.env.KEYPROJ_API ?? 'http://127.0.0.1:8099'
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   base: '/',
   plugins: [
     vue(),
     // Element Plus components and the v-loading directive are imported on demand, with their CSS.
     Components({
       resolvers: [ElementPlusResolver({ importStyle: 'css' })],
-      dts: 'src/components.d.ts',
+      // The declarations are committed; only the dev server rewrites them. A production build
+      // must not touch src/, or cargo's build script would see a change and rebuild every time.
+      dts: command === 'serve' ? 'src/components.d.ts' : false,
     }),
   ],
   define: {
@@ -55,4 +57,4 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
   },
-})
+}))
