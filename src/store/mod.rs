@@ -12,7 +12,6 @@ use crate::domain::Invalid;
 use crate::domain::indicators::Targets;
 use crate::domain::project::Project;
 use crate::domain::report::MonthlyReport;
-use crate::domain::status::State;
 use crate::geo::TownLayer;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, RwLock};
@@ -239,10 +238,4 @@ impl Store {
     pub async fn data_revision(&self) -> StoreResult<i64> {
         on_backend!(self, b => b.data_revision().await)
     }
-}
-
-/// Suspend, resume or withdraw (the explicit part of status).
-pub fn set_state(project: &mut Project, state: State, reason: Option<String>) {
-    project.state = state;
-    project.state_reason = reason;
 }
