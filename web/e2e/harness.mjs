@@ -1,0 +1,192 @@
+// End-to-end harness: a real keyproj server (the built binary, demo year on a fresh SQLite
+// file) and Debian's Chromium driven by playwright-core. No browser is downloaded.
+//
+//   KEYPROJ_BIN       the keyproj binary (default ../../target/debug/keyproj)
+//   KEYPROJ_CHROMIUM  the Chromium binary (default /usr/bin/chromium)
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+export const artifacts = resolve(import.meta.dirname, '../../target/e2e');
+mkdirSync(artifacts, { recursive: true });
+
+/** Upper bounds of every wait (ms): nothing in the suite waits without one. */
+export const T = {
+  serverStart: 120_000,
+  action: 15_000,
+  navigation: 30_000,
+  mapReady: 45_000,
+  fetch: 20_000,
+};
+
+/**
+ * Start `keyproj serve --demo` on a free port (fresh SQLite file in a temporary folder);
+ * resolves to { url, origin, stop }. The process is killed when this Node process exits, however
+ * it exits, and (through setpriv's parent-death signal, where available) when it is killed.
+ */
+export async function startServer() {
+  const bin = process.env.KEYPROJ_BIN || resolve(import.meta.dirname, '../../target/debug/keyproj');
+  if (!existsSync(bin)) throw new Error(`keyproj binary not found at ${bin} (cargo build --bin keyproj, or set KEYPROJ_BIN)`);
+  const dir = mkdtempSync(join(tmpdir(), 'keyproj-e2e-'));
+  const args = ['serve', '--demo', '--addr', '127.0.0.1:0', '--database', `sqlite:${join(dir, 'e2e.sqlite')}`];
+  const setpriv = '/usr/bin/setpriv';
+  const child = existsSync(setpriv)
+    ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let exited = false;
+  const exitedP = new Promise((ok) => child.once('exit', () => { exited = true; ok(); }));
+  const killNow = () => { if (!exited) child.kill('SIGKILL'); };
+  process.once('exit', killNow);
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+    process.once(sig, () => { killNow(); process.exit(code); });
+  }
+  // Keep the server's output for the failure message; pass stderr through.
+  const output = [];
+  child.stderr.on('data', (d) => { output.push(String(d)); process.stderr.write(d); });
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => { killNow(); fail(new Error(`keyproj did not print its URL within ${T.serverStart / 1000} s:\n${output.join('')}`)); }, T.serverStart);
+    child.once('exit', (code, sig) => { clearTimeout(timer); fail(new Error(`keyproj exited early (${code ?? sig}):\n${output.join('')}`)); });
+    child.once('error', (e) => { clearTimeout(timer); fail(e); });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output.push(line + '\n');
+      const m = line.match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[0]);
+      }
+    });
+  });
+  const origin = new URL(url).origin;
+  async function stop() {
+    if (!exited) {
+      child.kill('SIGTERM');
+      await Promise.race([exitedP, new Promise((ok) => setTimeout(ok, 5_000).unref())]);
+      killNow();
+    }
+    process.removeListener('exit', killNow);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { url: origin, origin, stop, pid: child.pid };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.KEYPROJ_CHROMIUM || '/usr/bin/chromium',
+    timeout: 60_000,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/**
+ * A fresh browser context and page with the server as base URL. Every request of the context
+ * (pages, workers, downloads) is recorded in `requests`; uncaught page errors in `errors`.
+ */
+export async function newPage(browser, baseURL, options = {}) {
+  const context = await browser.newContext({
+    baseURL, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true, serviceWorkers: 'block', ...options,
+  });
+  context.setDefaultTimeout(T.action);
+  context.setDefaultNavigationTimeout(T.navigation);
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e?.stack ?? e)));
+  return { context, page, requests, errors };
+}
+
+/** The recorded URLs that are neither on `origin` nor `data:`/`blob:`. */
+export function foreignRequests(urls, origin) {
+  return urls.filter((u) => {
+    if (u.startsWith('data:') || u.startsWith('blob:')) return false;
+    try {
+      return new URL(u).origin !== origin;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Every request went to the server (and there were some). */
+export function assertSameOrigin(urls, origin) {
+  assert.ok(urls.some((u) => u.startsWith(`${origin}/api/`)), `no API request was recorded (recorder broken?): ${urls.slice(0, 5).join(', ')}`);
+  assert.deepEqual(foreignRequests(urls, origin), [], 'requests to a host other than the server');
+}
+
+/** Wait until the map page has drawn its data (`document.body.dataset.mapReady === "true"`). */
+export async function waitMapReady(page, extra = '') {
+  await page.waitForFunction(
+    (query) => document.body.dataset.mapReady === 'true' && (!query || new URLSearchParams(location.search).toString().includes(query)),
+    extra,
+    { timeout: T.mapReady, polling: 100 },
+  );
+}
+
+/** The map page's loading mask is gone (it fades out just after `mapReady` is set). */
+export async function waitMapUnmasked(page) {
+  await page.locator('.map-wrap > .el-loading-mask').waitFor({ state: 'hidden', timeout: T.action });
+}
+
+/**
+ * When web/dist/index.html was last written. A debug keyproj binary serves web/dist from disk
+ * (rust-embed reads the folder at run time in debug builds), so a `vite build` during the run
+ * (another cargo build) makes pages 404 for a moment: the suite warns when that happened.
+ */
+export function distStamp() {
+  try {
+    return statSync(resolve(import.meta.dirname, '../dist/index.html')).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/** The map container's counters. */
+export async function mapCounts(page) {
+  const el = page.locator('[data-testid=map]');
+  return {
+    towns: Number(await el.getAttribute('data-town-count')),
+    points: Number(await el.getAttribute('data-point-count')),
+  };
+}
+
+/**
+ * Poll `read` until it returns `expected` (deep-equal) or the time runs out; returns the last value
+ * read, for the caller to assert on (so a failure shows the actual value, not just a timeout).
+ */
+export async function settle(read, expected, timeout = T.action) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await read();
+    try {
+      assert.deepEqual(last, expected);
+      return last;
+    } catch {
+      if (Date.now() > end) return last;
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+/** A JSON API client for the server (Node's fetch, bounded in time). */
+export function apiClient(origin) {
+  return async function api(path, { method = 'GET', body, expect = 200 } = {}) {
+    const res = await fetch(origin + path, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(T.fetch),
+    });
+    const text = await res.text();
+    assert.equal(res.status, expect, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
