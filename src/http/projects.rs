@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/projects", get(list).post(create))
         .route("/projects.geojson", get(points))
         .route("/exports/ledger.xlsx", get(ledger_xlsx))
+        .route("/exports/oc4ids.json", get(oc4ids_json))
+        .route("/exports/projects.geojson", get(projects_geojson))
         .route("/projects/{id}", get(one).patch(update))
         .route("/projects/{id}/milestones/{kind}", put(milestone))
         .route("/projects/{id}/reports", post(report))
@@ -487,4 +489,174 @@ async fn history(State(state): State<AppState>, Path(id): Path<i64>) -> Result<R
     state.store.project(id).await?;
     let records = state.store.history("project", &id.to_string()).await?;
     json_response(StatusCode::OK, &serde_json::json!({ "items": records }))
+}
+
+/// The year and as-of date of an export: the filter's year (default this year), as of today,
+/// or as of 31 December for a past year (as the ledger workbook).
+fn export_year(state: &AppState, filter: &ProjectFilter) -> (i32, NaiveDate) {
+    use chrono::Datelike;
+    let today = state.clock.today();
+    let year = filter.year.unwrap_or(today.year());
+    let as_of = if year < today.year() { NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) } else { today };
+    (year, as_of)
+}
+
+/// Open data: the filtered projects (no paging) as an OC4IDS 0.9 project package.
+async fn oc4ids_json(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::extract::OriginalUri,
+    Query(params): Query<FilterParams>,
+) -> Result<Response, ApiError> {
+    let light = params.light()?;
+    let filter = filter_from(&state, params).await?;
+    let (items, _) = filtered_with_lights(&state, &filter, light, false).await?;
+    if items.is_empty() {
+        // A package needs at least one project.
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_projects",
+            "没有符合条件的项目,无法生成OC4IDS数据包",
+            "no project matches the filters: an OC4IDS package needs at least one project",
+        ));
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| !h.is_empty());
+    let package_uri = match (host, uri.0.path_and_query()) {
+        (Some(host), Some(pq)) => format!("http://{host}{pq}"),
+        _ => format!("urn:keyproj:oc4ids:{}", export_year(&state, &filter).0),
+    };
+    let package = crate::report::oc4ids::package(
+        items.iter().map(|(p, _)| p),
+        package_uri,
+        state.clock.today(),
+        state.clock.now(),
+    );
+    json_response(StatusCode::OK, &package)
+}
+
+/// A list membership as an export shows it.
+#[derive(serde::Serialize)]
+struct ListEntry {
+    year: i32,
+    list: ListLevel,
+    kind: crate::domain::lists::ListKind,
+    build_type: crate::domain::lists::BuildType,
+    annual_plan_yuan: i64,
+    effective_from: Option<NaiveDate>,
+    effective_to: Option<NaiveDate>,
+}
+
+/// Every ledger field of a project, as the open-data GeoJSON shows it.
+#[derive(serde::Serialize)]
+struct LedgerProperties<'a> {
+    id: i64,
+    code: &'a str,
+    name: &'a str,
+    company: Option<&'a str>,
+    town_code: &'a str,
+    town_name: &'a str,
+    zone: Option<&'a str>,
+    address: Option<&'a str>,
+    chain: Chain,
+    chain_name: &'static str,
+    tier: Tier,
+    status: Status,
+    status_name: &'static str,
+    total_investment_yuan: i64,
+    year: i32,
+    annual_plan_yuan: i64,
+    ytd_completed_yuan: i64,
+    light: Light,
+    signed_actual: Option<NaiveDate>,
+    land_actual: Option<NaiveDate>,
+    permit_actual: Option<NaiveDate>,
+    start_baseline: Option<NaiveDate>,
+    start_planned: Option<NaiveDate>,
+    start_actual: Option<NaiveDate>,
+    completion_baseline: Option<NaiveDate>,
+    completion_planned: Option<NaiveDate>,
+    completion_actual: Option<NaiveDate>,
+    production_baseline: Option<NaiveDate>,
+    production_planned: Option<NaiveDate>,
+    production_actual: Option<NaiveDate>,
+    responsible_unit: Option<&'a str>,
+    responsible_leader: Option<&'a str>,
+    lists: Vec<ListEntry>,
+    location_precision: LocationPrecision,
+    sample: bool,
+}
+
+/// Open data: the filtered projects (no paging) as GeoJSON points with every ledger field.
+async fn projects_geojson(
+    State(state): State<AppState>,
+    Query(params): Query<FilterParams>,
+) -> Result<Response, ApiError> {
+    use crate::domain::calendar::TimeShareMode;
+    use crate::domain::lights::{annual_plan, ytd_completed};
+    let light = params.light()?;
+    let filter = filter_from(&state, params).await?;
+    let (items, _) = filtered_with_lights(&state, &filter, light, false).await?;
+    let (year, as_of) = export_year(&state, &filter);
+    let features = items
+        .iter()
+        .map(|(p, e)| {
+            let ms = &p.milestones;
+            Feature::new(
+                Some(p.id),
+                PointGeometry::new(p.location.lon, p.location.lat),
+                LedgerProperties {
+                    id: p.id,
+                    code: &p.code,
+                    name: &p.name,
+                    company: p.company.as_deref(),
+                    town_code: &p.town.code,
+                    town_name: &p.town.name,
+                    zone: p.zone.as_deref(),
+                    address: p.address.as_deref(),
+                    chain: p.chain,
+                    chain_name: p.chain.label_zh(),
+                    tier: p.tier,
+                    status: p.status,
+                    status_name: p.status.label_zh(),
+                    total_investment_yuan: p.total_investment_yuan.0,
+                    year,
+                    annual_plan_yuan: annual_plan(p, year, as_of),
+                    ytd_completed_yuan: ytd_completed(p, year, as_of, TimeShareMode::Day),
+                    light: e.light,
+                    signed_actual: ms.signed.actual,
+                    land_actual: ms.land.actual,
+                    permit_actual: ms.permit.actual,
+                    start_baseline: ms.start.baseline,
+                    start_planned: ms.start.planned,
+                    start_actual: ms.start.actual,
+                    completion_baseline: ms.completion.baseline,
+                    completion_planned: ms.completion.planned,
+                    completion_actual: ms.completion.actual,
+                    production_baseline: ms.production.baseline,
+                    production_planned: ms.production.planned,
+                    production_actual: ms.production.actual,
+                    responsible_unit: p.responsible_unit.as_deref(),
+                    responsible_leader: p.responsible_leader.as_deref(),
+                    lists: p
+                        .lists
+                        .iter()
+                        .map(|m| ListEntry {
+                            year: m.year,
+                            list: m.list,
+                            kind: m.kind,
+                            build_type: m.build_type,
+                            annual_plan_yuan: m.annual_plan_yuan.0,
+                            effective_from: m.effective_from,
+                            effective_to: m.effective_to,
+                        })
+                        .collect(),
+                    location_precision: p.location.precision,
+                    sample: p.sample,
+                },
+            )
+        })
+        .collect();
+    let mut response = json_response(StatusCode::OK, &FeatureCollection::new(features, None))?;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    Ok(response)
 }

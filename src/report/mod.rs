@@ -2,6 +2,7 @@
 //! the weekly laggard report and the monthly bulletin, and their renderings.
 
 pub mod bulletin;
+pub mod oc4ids;
 pub mod produce;
 pub mod render;
 pub mod weekly;

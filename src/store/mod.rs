@@ -226,6 +226,11 @@ impl Store {
         on_backend!(self, b => b.put_report(id, expected_version, report, actor, now).await)
     }
 
+    /// Creations and updates of an import in one transaction (all or nothing, version-checked).
+    pub async fn apply_changes(&self, changes: Vec<ImportChange>, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+        on_backend!(self, b => b.apply_changes(changes, now).await)
+    }
+
     pub async fn history(&self, entity: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>> {
         on_backend!(self, b => b.history(entity, entity_id).await)
     }

@@ -4,8 +4,8 @@
 // `QueryBuilder`, which numbers binds for the backend.
 
 use super::{
-    Actor, AuditRecord, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly, StoreError, StoreResult,
-    TownStat,
+    Actor, AuditRecord, ImportChange, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly, StoreError,
+    StoreResult, TownStat,
 };
 use crate::domain::Chain;
 use crate::domain::Tier;
@@ -606,6 +606,55 @@ async fn insert_project(
     Ok(stored)
 }
 
+/// Write `after` over `before` (same id): derived fields, version + 1, changed rows, audit.
+/// The `WHERE version` guard turns a concurrent commit into a conflict.
+async fn update_project(
+    conn: &mut Conn,
+    before: &Project,
+    mut after: Project,
+    action: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> StoreResult<Project> {
+    let id = before.id;
+    after.rederive(civil_date(now));
+    after.version = before.version + 1;
+    after.updated_at = now;
+    let updated = sqlx::query(
+        "UPDATE projects SET code = $1, name = $2, company = $3, town_code = $4, zone = $5, chain = $6, \
+         total_investment_yuan = $7, tier = $8, status = $9, state = $10, state_reason = $11, lon = $12, lat = $13, \
+         location_precision = $14, outside_county = $15, address = $16, responsible_unit = $17, responsible_leader = $18, \
+         sample = $19, version = $20, updated_at = $21 WHERE id = $22 AND version = $23",
+    )
+    .bind(&after.code)
+    .pipe(|q| bind_columns(q, &after, now))
+    .bind(id)
+    .bind(before.version)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| duplicate_code_or(e, Some(&after.code)))?;
+    if updated.rows_affected() == 0 {
+        // Someone committed between our read and our write (PostgreSQL read committed).
+        return Err(StoreError::Conflict { current: before.version + 1 });
+    }
+    write_details(&mut *conn, &after, Some(before)).await?;
+    let stored = load_project(&mut *conn, id, true).await?;
+    append_audit(
+        &mut *conn,
+        actor,
+        now,
+        Change {
+            entity: "project",
+            entity_id: id.to_string(),
+            action,
+            before: Some(before.audit_snapshot()),
+            after: Some(stored.audit_snapshot()),
+        },
+    )
+    .await?;
+    Ok(stored)
+}
+
 async fn write_report(
     conn: &mut Conn,
     id: i64,
@@ -884,43 +933,33 @@ impl Backend {
         }
         let mut after = before.clone();
         change(&mut after)?;
-        after.rederive(civil_date(now));
-        after.version = before.version + 1;
-        after.updated_at = now;
-        let updated = sqlx::query(
-            "UPDATE projects SET code = $1, name = $2, company = $3, town_code = $4, zone = $5, chain = $6, \
-             total_investment_yuan = $7, tier = $8, status = $9, state = $10, state_reason = $11, lon = $12, lat = $13, \
-             location_precision = $14, outside_county = $15, address = $16, responsible_unit = $17, responsible_leader = $18, \
-             sample = $19, version = $20, updated_at = $21 WHERE id = $22 AND version = $23",
-        )
-        .bind(&after.code)
-        .pipe(|q| bind_columns(q, &after, now))
-        .bind(id)
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| duplicate_code_or(e, Some(&after.code)))?;
-        if updated.rows_affected() == 0 {
-            // Someone committed between our read and our write (PostgreSQL read committed).
-            return Err(StoreError::Conflict { current: before.version + 1 });
-        }
-        write_details(&mut tx, &after, Some(&before)).await?;
-        let stored = load_project(&mut tx, id, true).await?;
-        append_audit(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                entity: "project",
-                entity_id: id.to_string(),
-                action,
-                before: Some(before.audit_snapshot()),
-                after: Some(stored.audit_snapshot()),
-            },
-        )
-        .await?;
+        let stored = update_project(&mut tx, &before, after, action, actor, now).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    /// Apply a batch of creations and updates (an import) in one transaction: all or nothing.
+    /// An update names the version it was computed from; if the project moved since, nothing
+    /// is written (409), so an import never overwrites a concurrent edit.
+    pub async fn apply_changes(&self, changes: Vec<ImportChange>, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+        let mut tx = begin_write(&self.write_pool).await?;
+        let mut ids = Vec::with_capacity(changes.len());
+        for change in changes {
+            match change {
+                ImportChange::Create { project, actor } => {
+                    ids.push(insert_project(&mut tx, project, &actor, now, None).await?.id);
+                }
+                ImportChange::Update { expected_version, after, actor } => {
+                    let before = load_project(&mut tx, after.id, false).await?;
+                    if before.version != expected_version {
+                        return Err(StoreError::Conflict { current: before.version });
+                    }
+                    ids.push(update_project(&mut tx, &before, after, "import", &actor, now).await?.id);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     pub async fn put_report(
