@@ -71,6 +71,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import a spreadsheet ledger (XLSX or CSV): a dry run shows what would change
+    Import {
+        file: PathBuf,
+        /// Show the preview only; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The sheet's year (for dates like 3月29日 and the list memberships; default this year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// Write the valid rows even if other rows have errors
+        #[arg(long)]
+        valid_only: bool,
+    },
     /// Manage the town layer
     Towns {
         #[command(subcommand)]
@@ -206,6 +219,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
                 .then(|| format!("重点项目建设进展通报-{month}.{}", format.extension()));
             write_output(&bytes, output.as_deref(), default)
         }
+        Command::Import { file, dry_run, year, valid_only } => import(&store, &file, dry_run, year, valid_only).await,
         Command::Indicators { year, as_of, json } => {
             let today = civil_date(Utc::now());
             let year = year.unwrap_or_else(|| as_of.unwrap_or(today).year());
@@ -275,6 +289,71 @@ pub async fn load_demo(store: &Store, year: Option<i32>, as_of: Option<NaiveDate
     let n = batch.len();
     store.create_projects(batch, &Actor::system("demo"), Utc::now()).await?;
     Ok(n)
+}
+
+/// `keyproj import`: read, interpret and plan; print the preview; commit all or nothing.
+async fn import(
+    store: &Store,
+    file: &std::path::Path,
+    dry_run: bool,
+    year: Option<i32>,
+    valid_only: bool,
+) -> CliResult<()> {
+    use crate::import::{ImportOptions, interpret, plan::plan, read_table};
+    let bytes = std::fs::read(file).map_err(|e| format!("无法读取 / cannot read {}: {e}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let now = Utc::now();
+    let year = year.unwrap_or(civil_date(now).year());
+    let table = read_table(&name, &bytes)?;
+    let towns = store.town_layer().await?;
+    let interpretation = interpret(&table, &towns, &ImportOptions { year, mapping: None });
+    let existing = store.all_projects().await?;
+    let planned = plan(&name, &table.sheet, &interpretation, &existing, &towns, year, now);
+    println!(
+        "{name}({}):表头第{}行;新增{}个,更新{}个,无变化{}个,跳过{}行,错误{}处,疑似重复{}个 / header row {}; {} to create, {} to update, {} unchanged, {} skipped, {} errors, {} likely duplicates",
+        table.sheet,
+        planned.header_row,
+        planned.create.len(),
+        planned.update.len(),
+        planned.unchanged.len(),
+        planned.skipped.len(),
+        planned.errors.len(),
+        planned.duplicates.len(),
+        planned.header_row,
+        planned.create.len(),
+        planned.update.len(),
+        planned.unchanged.len(),
+        planned.skipped.len(),
+        planned.errors.len(),
+        planned.duplicates.len()
+    );
+    for u in &planned.update {
+        for c in &u.changes {
+            println!("  第{}行 {} {}: {} → {}", u.row, u.code, c.field, c.before, c.after);
+        }
+    }
+    for e in &planned.errors {
+        eprintln!(
+            "  第{}行 [{}] “{}”:{} / row {} [{}]: {}",
+            e.row, e.column, e.value, e.message_zh, e.row, e.column, e.message_en
+        );
+    }
+    for d in &planned.duplicates {
+        eprintln!("  第{}行“{}”疑似与已有项目重复 / row {} may duplicate an existing project", d.row, d.name, d.row);
+    }
+    if dry_run {
+        return if planned.is_clean() {
+            Ok(())
+        } else {
+            Err("预览发现问题,未写入 / the preview found problems; nothing was written".into())
+        };
+    }
+    if !planned.is_clean() && !valid_only {
+        return Err("文件有错误,未导入任何数据(可用 --valid-only 只导入无误的行) / the file has errors: nothing was imported (--valid-only imports the valid rows)".into());
+    }
+    store.apply_changes(planned.changes(&whoami()), now).await?;
+    println!("已导入 / imported: {} created, {} updated", planned.create.len(), planned.update.len());
+    Ok(())
 }
 
 /// The indicators as a few lines of Chinese, for a terminal.

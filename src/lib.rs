@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod geo;
 pub mod http;
+pub mod import;
 pub mod ledger;
 pub mod report;
 pub mod store;

@@ -533,6 +533,7 @@ async fn openapi_documents_every_route() {
         include_str!("../src/http/projects.rs"),
         include_str!("../src/http/towns.rs"),
         include_str!("../src/http/reports.rs"),
+        include_str!("../src/http/imports.rs"),
     ]
     .concat();
     let mut routed: Vec<String> = source

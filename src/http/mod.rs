@@ -4,6 +4,7 @@ mod cache;
 mod error;
 mod extract;
 mod geojson;
+mod imports;
 mod openapi;
 mod projects;
 mod reports;
@@ -108,7 +109,8 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::document))
         .merge(towns::routes())
         .merge(projects::routes())
-        .merge(reports::routes());
+        .merge(reports::routes())
+        .merge(imports::routes());
     Router::new()
         .nest("/api", api)
         .fallback(web::serve)

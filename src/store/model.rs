@@ -57,9 +57,16 @@ pub struct NewProjectWithReports {
 /// One change of an import, attributed to its file and row.
 #[derive(Debug, Clone)]
 pub enum ImportChange {
-    Create { project: NewProject, actor: Actor },
+    Create {
+        project: NewProject,
+        actor: Actor,
+    },
     /// `after` was computed from the project at `expected_version`.
-    Update { expected_version: i64, after: crate::domain::project::Project, actor: Actor },
+    Update {
+        expected_version: i64,
+        after: crate::domain::project::Project,
+        actor: Actor,
+    },
 }
 
 /// Filters shared by the ledger, the map and the reports.

@@ -1,0 +1,131 @@
+//! `POST /api/imports`: a spreadsheet ledger in, dry run first (a preview of what would change,
+//! with every error by row and column), then an all-or-nothing commit.
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::Query;
+use crate::import::plan::plan;
+use crate::import::{ImportOptions, interpret, read_table};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use chrono::Datelike;
+use serde::Deserialize;
+
+/// Spreadsheet uploads may be larger than JSON bodies.
+pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/imports", post(import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+}
+
+#[derive(Deserialize)]
+struct ImportParams {
+    dry_run: Option<String>,
+    valid_only: Option<String>,
+    year: Option<String>,
+}
+
+fn flag(v: Option<&str>, default: bool) -> bool {
+    v.map_or(default, |v| matches!(v, "true" | "1" | "yes"))
+}
+
+fn bad_upload(zh: &str, en: &str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "bad_upload", zh, en)
+}
+
+/// The `file` part (and an optional `mapping` part with a corrected column mapping as JSON).
+async fn read_parts(
+    mut multipart: Multipart,
+) -> Result<(String, Vec<u8>, Option<crate::import::ColumnMapping>), ApiError> {
+    let mut file = None;
+    let mut mapping = None;
+    loop {
+        let field = multipart.next_field().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "文件过大(上限20MB)",
+                    "the file is too large (limit 20 MB)",
+                )
+            } else {
+                bad_upload(
+                    "上传内容无法读取(应为multipart/form-data,文件字段名为file)",
+                    "unreadable upload (expected multipart/form-data with a `file` field)",
+                )
+            }
+        })?;
+        let Some(field) = field else { break };
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+                let bytes = field.bytes().await.map_err(|_| bad_upload("文件读取失败", "could not read the file"))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            Some("mapping") => {
+                let text =
+                    field.text().await.map_err(|_| bad_upload("列映射读取失败", "could not read the mapping"))?;
+                mapping = Some(super::extract::parse_json(text.as_bytes())?);
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| bad_upload("缺少文件(字段名file)", "no file (field `file`)"))?;
+    Ok((name, bytes, mapping))
+}
+
+async fn import(
+    State(state): State<AppState>,
+    Query(params): Query<ImportParams>,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let dry_run = flag(params.dry_run.as_deref(), true);
+    let valid_only = flag(params.valid_only.as_deref(), false);
+    let today = state.clock.today();
+    let year = match params.year.as_deref() {
+        Some(y) => y
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| bad_upload("参数year应为2000至2100之间的年份", "year must be from 2000 to 2100"))?,
+        None => today.year(),
+    };
+    let (file, bytes, mapping) = read_parts(multipart).await?;
+    let table = read_table(&file, &bytes).map_err(|e| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unreadable_file", e.message_zh(), e.message_en())
+    })?;
+    let towns = state.store.town_layer().await?;
+    let interpretation = interpret(&table, &towns, &ImportOptions { year, mapping });
+    let existing = state.store.all_projects().await?;
+    let now = state.clock.now();
+    let planned = plan(&file, &table.sheet, &interpretation, &existing, &towns, year, now);
+    if dry_run {
+        return Ok(axum::Json(
+            serde_json::json!({ "dry_run": true, "plan": planned, "mapping": interpretation.mapping }),
+        )
+        .into_response());
+    }
+    if !planned.is_clean() && !valid_only {
+        let body = serde_json::json!({
+            "error": "import_has_errors",
+            "message": format!("文件有{}处错误、{}个疑似重复项目,未导入任何数据;请修正后重试,或选择只导入无误的行 / the file has {} error(s) and {} likely duplicate(s): nothing was imported; fix them, or import only the valid rows", planned.errors.len(), planned.duplicates.len(), planned.errors.len(), planned.duplicates.len()),
+            "plan": planned,
+        });
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response());
+    }
+    let user = state.actor().name;
+    let changes = planned.changes(&user);
+    state.store.apply_changes(changes, now).await?;
+    Ok(axum::Json(serde_json::json!({
+        "dry_run": false,
+        "created": planned.create.len(),
+        "updated": planned.update.len(),
+        "unchanged": planned.unchanged.len(),
+        "plan": planned,
+    }))
+    .into_response())
+}
