@@ -337,7 +337,7 @@ fn interpret_row(
     }
     let get =
         |f: Field| values.iter().find(|(c, v)| c.field == f && !v.trim().is_empty()).map(|(c, v)| (*c, v.as_str()));
-    let text = |f: Field| get(f).map(|(_, v)| values::clean_cell(v)).filter(|s| !s.is_empty());
+    let text = |f: Field| get(f).map(|(_, v)| values::clean_text(v)).filter(|s| !s.is_empty());
 
     let name = text(Field::Name).unwrap_or_default();
     if name.is_empty() {

@@ -97,8 +97,10 @@ pub fn strip_pinyin_noise(s: &str) -> String {
             let close = chars[i + 1..].iter().position(|&x| x == ')' || x == '）').map(|p| i + 1 + p);
             if let Some(j) = close {
                 let inner = &chars[i + 1..j];
+                // Pinyin annotations are lower-case; `(China)` in a company name is not noise.
                 let is_pinyin = !inner.is_empty()
                     && inner.iter().any(|c| c.is_alphabetic())
+                    && !inner.iter().any(|c| c.is_uppercase())
                     && inner.iter().all(|c| (c.is_alphabetic() && !is_cjk(*c)) || *c == ' ');
                 if is_pinyin {
                     i = j + 1;
@@ -128,6 +130,12 @@ pub fn to_half_width(s: &str) -> String {
 }
 
 /// A cell's text cleaned for parsing: half-width, pinyin noise removed, trimmed.
+/// Free text (names, companies, units) as written, less pinyin noise: full-width punctuation
+/// such as （） is kept, so a re-imported ledger matches what it was exported from.
+pub fn clean_text(s: &str) -> String {
+    strip_pinyin_noise(s).trim().to_string()
+}
+
 pub fn clean_cell(s: &str) -> String {
     strip_pinyin_noise(&to_half_width(s)).trim().to_string()
 }

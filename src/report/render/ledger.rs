@@ -84,7 +84,9 @@ pub(crate) fn ledger_table(projects: &[(Project, Evaluation)], year: i32, as_of:
         })
         .collect();
     let mut total_row = vec![Cell::Empty; LEDGER_HEADERS.len()];
-    total_row[2] = Cell::Text(format!("合计({}个项目)", projects.len()));
+    // "合计" alone in the name column, so the row reads back as a total when re-imported.
+    total_row[1] = Cell::Text(format!("共{}个", projects.len()));
+    total_row[2] = Cell::Text("合计".to_string());
     for (col, t) in [8, 9, 10].into_iter().zip(totals) {
         total_row[col] = Cell::Yi { yuan: t, places: 2 };
     }
