@@ -183,3 +183,32 @@ async fn exported_ledger_imports_back_unchanged() {
     assert_eq!(len(&plan["unchanged"]), total);
     app.cleanup().await;
 }
+
+/// The blank template reads back as a ledger with every column recognised and no rows.
+#[tokio::test]
+async fn template_reads_back_as_an_empty_ledger() {
+    let app = TestApp::spawn(common::Backend::Sqlite).await.expect("sqlite");
+    let t = app.get("/api/templates/ledger.xlsx?year=2026").await;
+    assert_eq!(t.status, StatusCode::OK);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(t.body.clone())).expect("xlsx");
+    assert_eq!(book.sheet_names(), ["项目台账", "填表说明", "选项"]);
+    let options = book.worksheet_range("选项").expect("options");
+    let towns: Vec<String> =
+        options.rows().skip(1).filter_map(|r| r.first().map(|c| c.to_string())).filter(|s| !s.is_empty()).collect();
+    assert_eq!(towns.len(), 21);
+    let r = upload(&app, "dry_run=true&year=2026", "模板.xlsx", &t.body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
+    let body = r.json();
+    assert_eq!(body["plan"]["header_row"], 2);
+    assert_eq!(len(&body["plan"]["errors"]), 0, "{}", body["plan"]["errors"]);
+    assert_eq!(len(&body["plan"]["create"]), 0);
+    assert_eq!(
+        len(&body["plan"]["unmapped_columns"]),
+        0,
+        "every template column is recognised: {}",
+        body["plan"]["unmapped_columns"]
+    );
+    app.cleanup().await;
+}

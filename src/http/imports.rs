@@ -18,7 +18,9 @@ use serde::Deserialize;
 pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/imports", post(import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+    Router::new()
+        .route("/imports", post(import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .route("/templates/ledger.xlsx", axum::routing::get(template))
 }
 
 #[derive(Deserialize)]
@@ -128,4 +130,38 @@ async fn import(
         "plan": planned,
     }))
     .into_response())
+}
+
+#[derive(Deserialize)]
+struct TemplateParams {
+    year: Option<String>,
+}
+
+/// The blank ledger template, with the current town layer in its drop-down list.
+async fn template(State(state): State<AppState>, Query(params): Query<TemplateParams>) -> Result<Response, ApiError> {
+    let year = match params.year.as_deref() {
+        Some(y) => y
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| bad_upload("参数year应为2000至2100之间的年份", "year must be from 2000 to 2100"))?,
+        None => state.clock.today().year(),
+    };
+    let towns: Vec<String> = state.store.town_layer().await?.towns.iter().map(|t| t.name.clone()).collect();
+    let bytes = crate::report::render::ledger_template(year, &towns).map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        ApiError::internal()
+    })?;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    h.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"ledger-template.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"),
+    );
+    Ok(response)
 }

@@ -103,3 +103,133 @@ pub fn ledger_xlsx(projects: &[(Project, Evaluation)], year: i32, as_of: NaiveDa
     let table = ledger_table(projects, year, as_of);
     table_workbook(&table)
 }
+
+/// The columns of the blank template: the ledger's, less what keyproj derives (tier, status,
+/// light) and the sample flag. The template imports back through the same dictionary.
+pub const TEMPLATE_HEADERS: [&str; 17] = [
+    "序号",
+    "项目编号",
+    "项目名称",
+    "建设单位",
+    "所在镇街",
+    "园区",
+    "产业链",
+    "总投资(亿元)",
+    "年度计划投资(亿元)",
+    "本年完成投资(亿元)",
+    "项目类别",
+    "计划开工",
+    "实际开工",
+    "计划竣工",
+    "实际竣工",
+    "责任单位",
+    "包保领导",
+];
+
+const TEMPLATE_ROWS: u32 = 1000;
+
+/// The official-style blank ledger: Chinese headers, drop-down lists for town, chain and
+/// category (from a hidden 选项 sheet), date and number checks, and an instruction sheet.
+pub fn ledger_template(year: i32, towns: &[String]) -> Result<Vec<u8>, RenderError> {
+    use crate::domain::Chain;
+    use crate::domain::lists::{BuildType, ListKind, ListLevel};
+    use rust_xlsxwriter::{
+        DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook,
+    };
+
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(0xD9E1F2)
+        .set_text_wrap()
+        .set_align(FormatAlign::Center);
+    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let categories: Vec<String> = ListLevel::ALL
+        .iter()
+        .flat_map(|l| {
+            ListKind::ALL.iter().flat_map(move |k| {
+                BuildType::ALL.iter().map(move |b| format!("{} {} {}", l.label_zh(), k.label_zh(), b.label_zh()))
+            })
+        })
+        .collect();
+    let chains: Vec<&str> = Chain::ALL.iter().map(|c| c.label_zh()).collect();
+    let last = TEMPLATE_ROWS + 2;
+    {
+        let ws = wb.add_worksheet().set_name("项目台账")?;
+        ws.merge_range(0, 0, 0, (TEMPLATE_HEADERS.len() - 1) as u16, &format!("{year}年重点项目台账"), &title)?;
+        for (col, h) in TEMPLATE_HEADERS.iter().enumerate() {
+            ws.write_string_with_format(1, col as u16, *h, &header)?;
+            let width = if *h == "项目名称" || *h == "建设单位" { 30.0 } else { 14.0 };
+            ws.set_column_width(col as u16, width)?;
+        }
+        ws.set_freeze_panes(2, 0)?;
+        let list =
+            |col: &str, range: String, prompt: &str| -> Result<(u16, DataValidation), rust_xlsxwriter::XlsxError> {
+                let col = TEMPLATE_HEADERS.iter().position(|h| *h == col).unwrap_or(0) as u16;
+                let dv = DataValidation::new()
+                    .allow_list_formula(Formula::new(range))
+                    .set_error_style(DataValidationErrorStyle::Warning)
+                    .set_input_message(prompt)?;
+                Ok((col, dv))
+            };
+        for (col, dv) in [
+            list("所在镇街", format!("=选项!$A$2:$A${}", towns.len() + 1), "请选择镇街(园区填在“园区”列)")?,
+            list("产业链", format!("=选项!$B$2:$B${}", chains.len() + 1), "请选择产业链")?,
+            list(
+                "项目类别",
+                format!("=选项!$C$2:$C${}", categories.len() + 1),
+                "级别 类别 建设性质,如:滕州市级重点项目 实施类 新开工",
+            )?,
+        ] {
+            ws.add_data_validation(2, col, last, col, &dv)?;
+        }
+        let money = DataValidation::new()
+            .allow_decimal_number(rust_xlsxwriter::DataValidationRule::GreaterThanOrEqualTo(0.0))
+            .set_input_message("单位:亿元")?;
+        for col in ["总投资(亿元)", "年度计划投资(亿元)", "本年完成投资(亿元)"] {
+            let c = TEMPLATE_HEADERS.iter().position(|h| *h == col).unwrap_or(0) as u16;
+            ws.add_data_validation(2, c, last, c, &money)?;
+        }
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(1, 1)?;
+    }
+    {
+        let ws = wb.add_worksheet().set_name("填表说明")?;
+        ws.set_column_width(0, 100)?;
+        let lines = [
+            "填表说明 / Instructions".to_string(),
+            "1. 每行一个项目;第2行为表头,请勿修改表头文字。合计行、空行会被自动跳过。".to_string(),
+            "2. 金额单位为亿元,可填写小数(如 12.5);也可在单元格中写明单位,如“10500万元”“约3亿元”。".to_string(),
+            "3. 日期可写作 2026-03-01、2026.3、2026年3月、2026年下半年、2026年底;只写到月或半年的计划按该期末计算。".to_string(),
+            "4. 所在镇街请从下拉列表选择(也接受常见别名,如“西港”“张旺”“东沙河镇”);开发区、化工园区等请填在“园区”列。".to_string(),
+            "5. 项目类别写级别、类别和建设性质,如“省重大项目 实施类 续建”“滕州市级重点项目 准备类 前期推进”。".to_string(),
+            "6. 已有项目以“项目编号”匹配;没有编号时按项目名称和建设单位匹配。导入前先预览,核对新增、更新和错误后再确认导入。".to_string(),
+            format!("7. 本模板年度:{year}年。导入时请选择相同年度。"),
+            "Fill one project per row; amounts in 亿元; dates as 2026-03-01 or 2026年3月; pick the town from the list; preview before importing.".to_string(),
+        ];
+        for (i, line) in lines.iter().enumerate() {
+            ws.write_string(i as u32, 0, line)?;
+        }
+    }
+    {
+        let ws = wb.add_worksheet().set_name("选项")?;
+        for (col, (title_text, values)) in [
+            ("镇街", towns.to_vec()),
+            ("产业链", chains.iter().map(|s| s.to_string()).collect()),
+            ("项目类别", categories),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            ws.write_string(0, col as u16, title_text)?;
+            for (i, v) in values.iter().enumerate() {
+                ws.write_string(i as u32 + 1, col as u16, v)?;
+            }
+        }
+        ws.set_hidden(true);
+    }
+    Ok(wb.save_to_buffer()?)
+}
