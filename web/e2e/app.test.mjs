@@ -6,7 +6,7 @@
 // Artifacts (screenshots, the downloaded XLSX, measurements) go to target/e2e/.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   T, apiClient, artifacts, assertSameOrigin, distStamp, foreignRequests, launchBrowser, mapCounts, newPage, settle,
@@ -399,6 +399,62 @@ describe('keyproj in the browser', { timeout: SUITE_TIMEOUT }, () => {
       await panel.locator('[data-testid=town-panel-close]').click();
       await panel.waitFor({ state: 'detached' });
     });
+  });
+
+  it('imports a ledger spreadsheet: preview, then commit only the valid rows', { timeout: TEST_TIMEOUT }, async (t) => {
+    const file = resolve(import.meta.dirname, '../../tests/fixtures/ledgers/county_title_note.csv');
+    const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+    // The same dry run straight through the API: the page must show these numbers.
+    const fd = new FormData();
+    fd.append('file', new Blob([readFileSync(file)], { type: 'text/csv' }), basename(file));
+    const res = await fetch(`${server.origin}/api/imports?${qs({ dry_run: 'true', year })}`, {
+      method: 'POST', body: fd, signal: AbortSignal.timeout(T.fetch),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, `dry run: HTTP ${res.status} ${text.slice(0, 300)}`);
+    const { plan } = JSON.parse(text);
+    assert.equal(plan.create.length, 5, 'the fixture creates 5 projects');
+    assert.equal(plan.errors.length, 2, 'the fixture has 2 errors');
+    // The demo year already has two 锂电池正极 projects; the fixture's own name is not there yet.
+    const query = `/api/projects?${qs({ q: '锂电池正极' })}`;
+    const exact = `/api/projects?${qs({ q: '10万吨锂电池正极' })}`;
+    const before = (await api(query)).total;
+    assert.equal((await api(exact)).total, 0, 'not imported yet');
+
+    await withPage(t, async ({ page }) => {
+      await page.goto('/import');
+      await page.locator('[data-testid=import-file]').setInputFiles(file);
+      await page.locator('[data-testid=import-preview]').click();
+      const summary = page.locator('[data-testid=import-summary]');
+      await summary.waitFor();
+      const attrs = async () => ({
+        create: Number(await summary.getAttribute('data-create')),
+        update: Number(await summary.getAttribute('data-update')),
+        errors: Number(await summary.getAttribute('data-errors')),
+      });
+      assert.deepEqual(await attrs(), { create: plan.create.length, update: plan.update.length, errors: plan.errors.length });
+      assert.deepEqual(await attrs(), { create: 5, update: plan.update.length, errors: 2 });
+      const errorsBox = page.locator('[data-testid=import-errors]');
+      assert.equal(await errorsBox.locator('li').count(), plan.errors.length, 'every error is listed');
+      // Errors in the page's language (zh-CN here).
+      assert.ok((await errorsBox.textContent()).includes(plan.errors[0].message_zh));
+      await page.screenshot({ path: join(artifacts, 'import-preview.png'), fullPage: true });
+
+      // Rows with errors: the commit asks to import the valid rows only.
+      await page.locator('[data-testid=import-commit]').click();
+      const box = page.locator('.el-message-box');
+      await box.waitFor();
+      await box.locator('.el-message-box__btns .el-button--primary').click();
+      const result = page.locator('[data-testid=import-result]');
+      await result.waitFor({ timeout: T.navigation });
+      assert.equal(Number(await result.getAttribute('data-created')), plan.create.length);
+      assert.equal(await page.locator('[data-testid=import-ledger-link]').getAttribute('href'), '/ledger');
+    });
+
+    assert.equal((await api(query)).total, before + 1, 'one more 锂电池正极 project');
+    const after = await api(exact);
+    assert.equal(after.total, 1, 'the imported project is in the ledger');
+    assert.equal(after.items[0].name, plan.create.find((c) => c.name.includes('锂电池正极')).name);
   });
 
   it('renders the map, dashboard and weekly report (screenshots; time to interactive map)', { timeout: TEST_TIMEOUT }, async (t) => {

@@ -5,6 +5,7 @@ import type {
   MonthlyReport, Problem,
 } from './types'
 import { filtersToParams, type Filters } from './filters'
+import { buildImportForm, importQuery, type CommitResult, type DryRunResult, type ImportOptions } from './importPlan'
 
 /** An error answered by the API (JSON problem body), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -25,12 +26,14 @@ export class ApiError extends Error {
 }
 
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  // FormData goes as multipart (the browser sets the Content-Type with its boundary).
+  const form = body instanceof FormData
   let res: Response
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || form ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       signal,
       credentials: 'same-origin',
     })
@@ -102,5 +105,10 @@ export const api = {
   weeklyUrl: (week: string, format: 'xlsx' | 'csv' | 'html') =>
     withParams('/api/reports/weekly', new URLSearchParams({ week, format })),
   published: () => get<{ items: PublishedWeek[] }>('/api/reports/weekly/published'),
+  /** Spreadsheet import: a dry run (the plan) or a commit. A 422 carries the plan or the reason in its body. */
+  importDryRun: (file: File, o: Omit<ImportOptions, 'dryRun' | 'validOnly'>) =>
+    request<DryRunResult>('POST', `/api/imports?${importQuery({ ...o, dryRun: true })}`, buildImportForm(file, file.name, o.mapping)),
+  importCommit: (file: File, o: Omit<ImportOptions, 'dryRun'>) =>
+    request<CommitResult>('POST', `/api/imports?${importQuery({ ...o, dryRun: false })}`, buildImportForm(file, file.name, o.mapping)),
   publish: (week: string) => request<PublishedWeek>('POST', `/api/reports/weekly/${encodeURIComponent(week)}/publish`),
 }

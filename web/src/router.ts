@@ -5,6 +5,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/', name: 'map', component: () => import('./views/MapView.vue'), meta: { title: 'nav.map' } },
   { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: 'nav.dashboard' } },
   { path: '/ledger', name: 'ledger', component: () => import('./views/LedgerView.vue'), meta: { title: 'nav.ledger' } },
+  { path: '/import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { title: 'nav.import' } },
   { path: '/weekly', name: 'weekly', component: () => import('./views/WeeklyView.vue'), meta: { title: 'nav.weekly' } },
   { path: '/projects/new', name: 'project-new', component: () => import('./views/ProjectNewView.vue'), meta: { title: 'nav.newProject' } },
   {
