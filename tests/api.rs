@@ -568,3 +568,31 @@ async fn ledger_export_is_the_filtered_view() {
     assert_eq!(app.get("/api/exports/ledger.xlsx?tier=2b").await.status, StatusCode::BAD_REQUEST);
     app.cleanup().await;
 }
+
+/// The monthly progress sheet: the month's figures in 万元, reported or not.
+#[tokio::test]
+async fn monthly_progress_sheet() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
+    let reported = create(&app, project("已报项目", "西岗镇")).await;
+    create(&app, project("未报项目", "西岗镇")).await;
+    let r = app
+        .post(
+            &format!("/api/projects/{}/reports", reported["id"]),
+            json!({"period": "2026-10", "completed_yuan": 35_000_000, "note": "主体封顶"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let x = app.get("/api/exports/monthly.xlsx?month=2026-10&town=西岗镇").await;
+    assert_eq!(x.status, StatusCode::OK);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(x.body)).expect("xlsx");
+    let range = book.worksheet_range("月度进度").expect("sheet");
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let row = rows.iter().find(|r| r.iter().any(|c| c == "已报项目")).cloned().unwrap_or_default();
+    assert!(row.iter().any(|c| c == "3500"), "本月完成 3500万元: {row:?}");
+    assert!(row.iter().any(|c| c == "主体封顶") && row.iter().any(|c| c == "已报"));
+    let other = rows.iter().find(|r| r.iter().any(|c| c == "未报项目")).cloned().unwrap_or_default();
+    assert!(other.iter().any(|c| c == "未报"));
+    assert_eq!(app.get("/api/exports/monthly.xlsx?month=2027-01").await.status, StatusCode::BAD_REQUEST);
+    app.cleanup().await;
+}

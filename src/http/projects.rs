@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projects", get(list).post(create))
         .route("/projects.geojson", get(points))
         .route("/exports/ledger.xlsx", get(ledger_xlsx))
+        .route("/exports/monthly.xlsx", get(monthly_xlsx))
         .route("/exports/oc4ids.json", get(oc4ids_json))
         .route("/exports/projects.geojson", get(projects_geojson))
         .route("/projects/{id}", get(one).patch(update))
@@ -364,6 +365,48 @@ async fn ledger_xlsx(State(state): State<AppState>, Query(params): Query<FilterP
             "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%8F%B0%E8%B4%A6.xlsx",
         ),
     );
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct MonthParams {
+    month: Option<String>,
+    #[serde(flatten)]
+    filter: FilterParams,
+}
+
+/// The monthly progress sheet of a month (default: the last month that has ended), for the
+/// filtered projects (e.g. one town's).
+async fn monthly_xlsx(State(state): State<AppState>, Query(params): Query<MonthParams>) -> Result<Response, ApiError> {
+    use crate::domain::report::Period;
+    let today = state.clock.today();
+    let month = match params.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => Period::parse(m).filter(|p| p.first_day() <= today).ok_or_else(|| {
+            let mut e = ApiError::field(FieldError::new(
+                "month",
+                format!("参数month的值“{m}”无效,应为已开始的月份YYYY-MM"),
+                format!("invalid month \"{m}\": expected a month YYYY-MM that has started"),
+            ));
+            e.status = StatusCode::BAD_REQUEST;
+            e
+        })?,
+        None => Period::of(Period::of(today).first_day().pred_opt().unwrap_or(today)),
+    };
+    let filter = filter_from(&state, params.filter).await?;
+    let (projects, _) = state.store.list_projects(&filter, false, true).await?;
+    let bytes = crate::report::render::monthly_xlsx(&projects, month).map_err(|e| {
+        tracing::error!(error = %e, "monthly export failed");
+        ApiError::internal()
+    })?;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"monthly-{month}.xlsx\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
     Ok(response)
 }
 

@@ -233,3 +233,64 @@ pub fn ledger_template(year: i32, towns: &[String]) -> Result<Vec<u8>, RenderErr
     }
     Ok(wb.save_to_buffer()?)
 }
+
+/// The monthly progress sheet (月度进度表) in the form towns return it: one row per project on
+/// the year's lists, the month's figures in 万元 and the year to date.
+pub fn monthly_xlsx(projects: &[Project], month: crate::domain::report::Period) -> Result<Vec<u8>, RenderError> {
+    let wan = |yuan: i64| Cell::Num { value: yuan as f64 / 10_000.0, places: 2, signed: false };
+    let mut rows = Vec::new();
+    for p in projects.iter().filter(|p| p.lists.iter().any(|m| m.year == month.year)) {
+        let reports = p.reports.as_deref().unwrap_or_default();
+        let this = reports.iter().find(|r| r.report.period == month).map(|r| &r.report);
+        let ytd: i64 = reports
+            .iter()
+            .filter(|r| r.report.period.year == month.year && r.report.period <= month)
+            .map(|r| r.report.completed_yuan.0)
+            .sum();
+        let plan = annual_plan(p, month.year, month.last_day());
+        let problem = this.and_then(|r| r.problems.first());
+        rows.push(vec![
+            Cell::Int(rows.len() as i64 + 1),
+            Cell::Text(p.code.clone()),
+            Cell::Text(p.name.clone()),
+            Cell::Text(p.town.name.clone()),
+            text(p.responsible_unit.as_deref()),
+            wan(plan),
+            this.map_or(Cell::Empty, |r| wan(r.completed_yuan.0)),
+            wan(ytd),
+            crate::domain::indicators::permille(ytd, plan).map_or(Cell::Empty, |pm| Cell::Num {
+                value: pm as f64 / 10.0,
+                places: 1,
+                signed: false,
+            }),
+            this.map_or(Cell::Empty, |r| wan(r.funds_arrived_yuan.0)),
+            text(this.and_then(|r| r.note.as_deref())),
+            problem.map_or(Cell::Empty, |pr| Cell::Text(pr.factor.label_zh().to_string())),
+            problem.map_or(Cell::Empty, |pr| Cell::Text(pr.text.clone())),
+            Cell::Text(if this.is_some() { "已报" } else { "未报" }.to_string()),
+        ]);
+    }
+    let m = month.month;
+    let table = Table {
+        sheet: "月度进度",
+        title: format!("{}年{m}月重点项目建设进度表(单位:万元)", month.year),
+        headers: vec![
+            "序号",
+            "项目编号",
+            "项目名称",
+            "所在镇街",
+            "责任单位",
+            "年度计划投资",
+            "本月完成投资",
+            "本年累计完成投资",
+            "占年度计划(%)",
+            "本月到位资金",
+            "进展情况",
+            "问题类型",
+            "存在问题",
+            "填报状态",
+        ],
+        rows,
+    };
+    table_workbook(&table)
+}
