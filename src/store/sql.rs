@@ -538,6 +538,8 @@ async fn insert_project(
     now: DateTime<Utc>,
     state: Option<(State, String)>,
 ) -> StoreResult<Project> {
+    use chrono::SubsecRound;
+    let now = now.trunc_subsecs(6);
     let (state, state_reason) = state.map_or((State::Active, None), |(s, r)| (s, Some(r)));
     let mut p = Project {
         id: 0,
@@ -589,7 +591,15 @@ async fn insert_project(
             .map_err(|e| duplicate_code_or(e, Some(&p.code)))?;
     }
     write_details(&mut *conn, &p, None).await?;
-    let stored = load_project(&mut *conn, id, false).await?;
+    // The project as stored is the one in hand (timestamps are at the databases' microsecond
+    // precision already); only the town's name comes from the database. Re-reading every row
+    // would double the cost of a bulk import.
+    let town_name: Option<String> = sqlx::query_scalar("SELECT name FROM towns WHERE code = $1")
+        .bind(&p.town.code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    p.town.name = town_name.unwrap_or_else(|| p.town.code.clone());
+    let stored = p;
     append_audit(
         &mut *conn,
         actor,
