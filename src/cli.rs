@@ -300,15 +300,22 @@ async fn import(
     valid_only: bool,
 ) -> CliResult<()> {
     use crate::import::{ImportOptions, interpret, plan::plan, read_table};
+    // A spinner on a terminal (hidden when stderr is not one): big files take seconds per stage.
+    let progress = indicatif::ProgressBar::new_spinner();
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    progress.set_message("读取文件 / reading the file");
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取 / cannot read {}: {e}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let now = Utc::now();
     let year = year.unwrap_or(civil_date(now).year());
     let table = read_table(&name, &bytes)?;
+    progress.set_message(format!("识别{}行 / interpreting {} rows", table.rows.len(), table.rows.len()));
     let towns = store.town_layer().await?;
     let interpretation = interpret(&table, &towns, &ImportOptions { year, mapping: None });
+    progress.set_message("比对已有项目 / matching existing projects");
     let existing = store.all_projects().await?;
     let planned = plan(&name, &table.sheet, &interpretation, &existing, &towns, year, now);
+    progress.finish_and_clear();
     println!(
         "{name}({}):表头第{}行;新增{}个,更新{}个,无变化{}个,跳过{}行,错误{}处,疑似重复{}个 / header row {}; {} to create, {} to update, {} unchanged, {} skipped, {} errors, {} likely duplicates",
         table.sheet,
@@ -351,7 +358,16 @@ async fn import(
     if !planned.is_clean() && !valid_only {
         return Err("文件有错误,未导入任何数据(可用 --valid-only 只导入无误的行) / the file has errors: nothing was imported (--valid-only imports the valid rows)".into());
     }
-    store.apply_changes(planned.changes(&whoami()), now).await?;
+    let writing = indicatif::ProgressBar::new_spinner();
+    writing.enable_steady_tick(std::time::Duration::from_millis(120));
+    writing.set_message(format!(
+        "写入{}个项目(一个事务) / writing {} projects in one transaction",
+        planned.create.len() + planned.update.len(),
+        planned.create.len() + planned.update.len()
+    ));
+    let written = store.apply_changes(planned.changes(&whoami()), now).await;
+    writing.finish_and_clear();
+    written?;
     println!("已导入 / imported: {} created, {} updated", planned.create.len(), planned.update.len());
     Ok(())
 }

@@ -172,3 +172,22 @@ fn report_and_indicators_commands_write_what_an_office_sends() {
     let out = run(&["report", "weekly", "--week", "48"]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn import_command_previews_then_commits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite:{}", dir.path().join("k.sqlite").display());
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledgers/county_title_note.csv");
+    let run = |args: &[&str]| Command::new(BIN).args(args).args(["--database", &db]).output().expect("run");
+    let out = run(&["import", file, "--dry-run", "--year", "2026"]);
+    assert!(!out.status.success(), "errors in the file: non-zero exit");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("5 to create") && text.contains("2 errors"), "{text}");
+    let out = run(&["import", file, "--year", "2026"]);
+    assert!(!out.status.success(), "nothing is written with errors");
+    let out = run(&["import", file, "--year", "2026", "--valid-only"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5 created"));
+    let out = run(&["import", file, "--year", "2026", "--valid-only"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 created, 0 updated"), "idempotent");
+}
