@@ -217,6 +217,38 @@ fn merge(
     if errors.is_empty() { Ok((p, changes)) } else { Err(errors) }
 }
 
+/// The sheet column that a validation error's field path comes from, so the preview names the
+/// column the office sees (计划竣工时间), not the API's path (milestones.completion.planned).
+fn column_of(mapping: &super::ColumnMapping, path: &str) -> String {
+    use super::Field;
+    let field = match path.split('[').next().unwrap_or(path) {
+        "code" => Some(Field::Code),
+        "name" => Some(Field::Name),
+        "company" => Some(Field::Company),
+        "town" => Some(Field::Town),
+        "zone" => Some(Field::Zone),
+        "chain" => Some(Field::Chain),
+        "total_investment_yuan" => Some(Field::TotalInvestment),
+        "responsible_unit" => Some(Field::ResponsibleUnit),
+        "responsible_leader" => Some(Field::ResponsibleLeader),
+        "lists" => Some(Field::AnnualPlan),
+        p if p.starts_with("milestones.start.actual") => Some(Field::StartActual),
+        p if p.starts_with("milestones.start") => Some(Field::StartPlanned),
+        p if p.starts_with("milestones.completion.actual") => Some(Field::CompletionActual),
+        p if p.starts_with("milestones.completion") => Some(Field::CompletionPlanned),
+        _ => None,
+    };
+    field
+        .and_then(|f| {
+            mapping.column(f).or_else(|| {
+                (f == Field::StartPlanned || f == Field::CompletionPlanned)
+                    .then(|| mapping.column(Field::StartToCompletion))
+                    .flatten()
+            })
+        })
+        .map_or_else(|| path.to_string(), |c| c.header.clone())
+}
+
 /// Plan an import against the projects in the ledger.
 pub fn plan(
     file: &str,
@@ -295,7 +327,10 @@ pub fn plan(
                     changes,
                     after: Some(after),
                 }),
-                Err(errors) => out.errors.extend(errors),
+                Err(errors) => out.errors.extend(errors.into_iter().map(|mut e| {
+                    e.column = column_of(&interpretation.mapping, &e.column);
+                    e
+                })),
             },
             None if created.contains_key(&key) => out.duplicates.push(LikelyDuplicate {
                 row: row.row,
@@ -320,7 +355,7 @@ pub fn plan(
                 }
                 Err(invalid) => out.errors.extend(invalid.0.into_iter().map(|e| CellError {
                     row: row.row,
-                    column: e.field.clone(),
+                    column: column_of(&interpretation.mapping, &e.field),
                     value: String::new(),
                     message_zh: e.message_zh,
                     message_en: e.message_en,
