@@ -170,17 +170,21 @@ async fn import_never_loses_a_concurrent_edit(app: &TestApp) {
 async fn exported_ledger_imports_back_unchanged() {
     let app = TestApp::spawn(common::Backend::Sqlite).await.expect("sqlite");
     keyproj::cli::load_demo(&app.store, Some(2026), chrono::NaiveDate::from_ymd_opt(2026, 11, 27)).await.expect("demo");
-    let xlsx = app.get("/api/exports/ledger.xlsx?year=2026").await;
-    assert_eq!(xlsx.status, StatusCode::OK);
-    let r = upload(&app, "dry_run=true&year=2026", "项目台账.xlsx", &xlsx.body).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
-    let plan = &r.json()["plan"];
-    let total = app.get("/api/projects?year=2026&limit=1").await.json()["total"].as_u64().unwrap_or(0) as usize;
-    assert_eq!(len(&plan["errors"]), 0, "{}", plan["errors"]);
-    assert_eq!(len(&plan["duplicates"]), 0, "{}", plan["duplicates"]);
-    assert_eq!(len(&plan["create"]), 0, "{}", plan["create"]);
-    assert_eq!(len(&plan["update"]), 0, "{}", serde_json::to_string(&plan["update"][0]).unwrap_or_default());
-    assert_eq!(len(&plan["unchanged"]), total);
+    // In 亿元 (the default) and in 万元, the exported ledger reads back with nothing to change.
+    for unit in ["yi", "wan"] {
+        let xlsx = app.get(&format!("/api/exports/ledger.xlsx?year=2026&unit={unit}")).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        let r = upload(&app, "dry_run=true&year=2026", "项目台账.xlsx", &xlsx.body).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
+        let plan = &r.json()["plan"];
+        let total = app.get("/api/projects?year=2026&limit=1").await.json()["total"].as_u64().unwrap_or(0) as usize;
+        assert_eq!(len(&plan["errors"]), 0, "{}", plan["errors"]);
+        assert_eq!(len(&plan["duplicates"]), 0, "{}", plan["duplicates"]);
+        assert_eq!(len(&plan["create"]), 0, "{}", plan["create"]);
+        assert_eq!(len(&plan["update"]), 0, "{}", serde_json::to_string(&plan["update"][0]).unwrap_or_default());
+        assert_eq!(len(&plan["unchanged"]), total);
+    }
+    assert_eq!(app.get("/api/exports/ledger.xlsx?unit=usd").await.status, StatusCode::BAD_REQUEST);
     app.cleanup().await;
 }
 

@@ -340,7 +340,30 @@ async fn points(
 }
 
 /// The ledger of the current view (same filters as the list, no paging) as a workbook.
-async fn ledger_xlsx(State(state): State<AppState>, Query(params): Query<FilterParams>) -> Result<Response, ApiError> {
+#[derive(Deserialize)]
+struct LedgerParams {
+    /// `yi` (亿元, default) or `wan` (万元).
+    unit: Option<String>,
+    #[serde(flatten)]
+    filter: FilterParams,
+}
+
+async fn ledger_xlsx(State(state): State<AppState>, Query(params): Query<LedgerParams>) -> Result<Response, ApiError> {
+    use crate::report::render::LedgerUnit;
+    let unit = match params.unit.as_deref().map(str::trim) {
+        None | Some("") | Some("yi") => LedgerUnit::Yi,
+        Some("wan") => LedgerUnit::Wan,
+        Some(other) => {
+            let mut e = ApiError::field(FieldError::new(
+                "unit",
+                format!("参数unit的值“{other}”无效,应为yi(亿元)或wan(万元)"),
+                format!("invalid unit \"{other}\": expected yi or wan"),
+            ));
+            e.status = StatusCode::BAD_REQUEST;
+            return Err(e);
+        }
+    };
+    let params = params.filter;
     use chrono::Datelike;
     let light = params.light()?;
     let filter = filter_from(&state, params).await?;
@@ -349,7 +372,7 @@ async fn ledger_xlsx(State(state): State<AppState>, Query(params): Query<FilterP
     let year = filter.year.unwrap_or(today.year());
     let as_of =
         if year < today.year() { chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) } else { today };
-    let bytes = crate::report::render::ledger_xlsx(&items, year, as_of).map_err(|e| {
+    let bytes = crate::report::render::ledger_xlsx(&items, year, as_of, unit).map_err(|e| {
         tracing::error!(error = %e, "ledger export failed");
         ApiError::internal()
     })?;

@@ -40,7 +40,32 @@ fn text(s: Option<&str>) -> Cell {
 }
 
 /// One row per project, then a 合计 row with the money columns summed.
-pub(crate) fn ledger_table(projects: &[(Project, Evaluation)], year: i32, as_of: NaiveDate) -> Table {
+/// The unit of the money columns: 亿元 (two decimals) or 万元, as each office keeps its ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerUnit {
+    Yi,
+    Wan,
+}
+
+impl LedgerUnit {
+    fn cell(self, yuan: i64) -> Cell {
+        match self {
+            LedgerUnit::Yi => Cell::Yi { yuan, places: 2 },
+            LedgerUnit::Wan => Cell::Num { value: yuan as f64 / 10_000.0, places: 2, signed: false },
+        }
+    }
+
+    fn header(self, h: &'static str) -> &'static str {
+        match (self, h) {
+            (LedgerUnit::Wan, "总投资(亿元)") => "总投资(万元)",
+            (LedgerUnit::Wan, "年度计划投资(亿元)") => "年度计划投资(万元)",
+            (LedgerUnit::Wan, "本年完成投资(亿元)") => "本年完成投资(万元)",
+            _ => h,
+        }
+    }
+}
+
+pub(crate) fn ledger_table(projects: &[(Project, Evaluation)], year: i32, as_of: NaiveDate, unit: LedgerUnit) -> Table {
     let mut totals = [0i64; 3];
     let mut rows: Vec<Vec<Cell>> = projects
         .iter()
@@ -67,9 +92,9 @@ pub(crate) fn ledger_table(projects: &[(Project, Evaluation)], year: i32, as_of:
                 text(p.zone.as_deref()),
                 Cell::Text(p.chain.label_zh().to_string()),
                 Cell::Text(p.tier.label_zh().to_string()),
-                Cell::Yi { yuan: p.total_investment_yuan.0, places: 2 },
-                Cell::Yi { yuan: plan, places: 2 },
-                Cell::Yi { yuan: done, places: 2 },
+                unit.cell(p.total_investment_yuan.0),
+                unit.cell(plan),
+                unit.cell(done),
                 Cell::Text(lists.join(";")),
                 date(ms.start.planned),
                 date(ms.start.actual),
@@ -88,19 +113,24 @@ pub(crate) fn ledger_table(projects: &[(Project, Evaluation)], year: i32, as_of:
     total_row[1] = Cell::Text(format!("共{}个", projects.len()));
     total_row[2] = Cell::Text("合计".to_string());
     for (col, t) in [8, 9, 10].into_iter().zip(totals) {
-        total_row[col] = Cell::Yi { yuan: t, places: 2 };
+        total_row[col] = unit.cell(t);
     }
     rows.push(total_row);
     Table {
         sheet: "项目台账",
         title: format!("{year}年项目台账(截至{})", super::date_zh(as_of)),
-        headers: LEDGER_HEADERS.to_vec(),
+        headers: LEDGER_HEADERS.iter().map(|h| unit.header(h)).collect(),
         rows,
     }
 }
 
-pub fn ledger_xlsx(projects: &[(Project, Evaluation)], year: i32, as_of: NaiveDate) -> Result<Vec<u8>, RenderError> {
-    let table = ledger_table(projects, year, as_of);
+pub fn ledger_xlsx(
+    projects: &[(Project, Evaluation)],
+    year: i32,
+    as_of: NaiveDate,
+    unit: LedgerUnit,
+) -> Result<Vec<u8>, RenderError> {
+    let table = ledger_table(projects, year, as_of, unit);
     table_workbook(&table)
 }
 

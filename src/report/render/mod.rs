@@ -11,7 +11,7 @@ mod xlsx;
 
 pub use csv::weekly_csv;
 pub use html::{bulletin_html, html_escape, weekly_html};
-pub use ledger::{ledger_template, ledger_xlsx, monthly_xlsx};
+pub use ledger::{LedgerUnit, ledger_template, ledger_xlsx, monthly_xlsx};
 pub use xlsx::{bulletin_xlsx, weekly_xlsx};
 
 use super::bulletin::{Bulletin, LaggardLine};
