@@ -149,19 +149,6 @@ async fn template(State(state): State<AppState>, Query(params): Query<TemplatePa
         None => state.clock.today().year(),
     };
     let towns: Vec<String> = state.store.town_layer().await?.towns.iter().map(|t| t.name.clone()).collect();
-    let bytes = crate::report::render::ledger_template(year, &towns).map_err(|e| {
-        tracing::error!(error = %e, "template failed");
-        ApiError::internal()
-    })?;
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let h = response.headers_mut();
-    h.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    h.insert(
-        axum::http::header::CONTENT_DISPOSITION,
-        axum::http::HeaderValue::from_static("attachment; filename=\"ledger-template.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"),
-    );
-    Ok(response)
+    let bytes = crate::report::render::ledger_template(year, &towns)?;
+    Ok(super::reports::download(bytes, crate::report::produce::Format::Xlsx, "项目台账模板", "ledger-template"))
 }

@@ -4,6 +4,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use super::geojson::{Feature, FeatureCollection, PointGeometry};
+use super::reports::download;
 use crate::domain::Chain;
 use crate::domain::Tier;
 use crate::domain::error::FieldError;
@@ -14,6 +15,7 @@ use crate::domain::project::{LocationPrecision, Project};
 use crate::domain::project::{ProjectInput, ProjectPatch, ReportInput, StateChange};
 use crate::domain::status::{State as ProjectState, Status};
 use crate::ledger;
+use crate::report::produce::Format;
 use crate::store::{ProjectFilter, StoreError};
 use axum::Router;
 use axum::extract::State;
@@ -372,23 +374,8 @@ async fn ledger_xlsx(State(state): State<AppState>, Query(params): Query<LedgerP
     let year = filter.year.unwrap_or(today.year());
     let as_of =
         if year < today.year() { chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) } else { today };
-    let bytes = crate::report::render::ledger_xlsx(&items, year, as_of, unit).map_err(|e| {
-        tracing::error!(error = %e, "ledger export failed");
-        ApiError::internal()
-    })?;
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static(
-            "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%8F%B0%E8%B4%A6.xlsx",
-        ),
-    );
-    Ok(response)
+    let bytes = crate::report::render::ledger_xlsx(&items, year, as_of, unit)?;
+    Ok(download(bytes, Format::Xlsx, "项目台账", "ledger"))
 }
 
 #[derive(Deserialize)]
@@ -417,20 +404,8 @@ async fn monthly_xlsx(State(state): State<AppState>, Query(params): Query<MonthP
     };
     let filter = filter_from(&state, params.filter).await?;
     let (projects, _) = state.store.list_projects(&filter, false, true).await?;
-    let bytes = crate::report::render::monthly_xlsx(&projects, month).map_err(|e| {
-        tracing::error!(error = %e, "monthly export failed");
-        ApiError::internal()
-    })?;
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"monthly-{month}.xlsx\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    let bytes = crate::report::render::monthly_xlsx(&projects, month)?;
+    Ok(download(bytes, Format::Xlsx, &format!("月度进度表-{month}"), &format!("monthly-{month}")))
 }
 
 async fn one(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {

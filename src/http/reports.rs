@@ -40,6 +40,13 @@ impl From<ProduceError> for ApiError {
     }
 }
 
+impl From<crate::report::render::RenderError> for ApiError {
+    fn from(e: crate::report::render::RenderError) -> Self {
+        tracing::error!(error = %e, "rendering failed");
+        ApiError::internal()
+    }
+}
+
 fn invalid_param(name: &str, value: &str, zh: &str, en: &str) -> ApiError {
     let mut e = ApiError::field(FieldError::new(
         name,
@@ -62,7 +69,7 @@ fn parse_format(value: Option<&str>, allowed: &[Format], default: Format) -> Res
 }
 
 /// A download: the right content type and a file name that survives Chinese characters.
-fn download(bytes: Vec<u8>, format: Format, stem: &str, ascii_stem: &str) -> Response {
+pub(super) fn download(bytes: Vec<u8>, format: Format, stem: &str, ascii_stem: &str) -> Response {
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
