@@ -140,7 +140,7 @@ fn wrk(url: &str, seconds: u32, connections: u32, extra: &[&str]) -> Option<WrkR
     let mut warm = vec!["-t1", "-c1", "-d1s", "-H", "Accept-Encoding: gzip"];
     warm.extend_from_slice(extra);
     warm.push(url);
-    if extra.is_empty() {
+    if !extra.contains(&"-s") {
         Command::new("wrk").args(&warm).output().ok()?;
     }
     let duration = format!("{seconds}s");
@@ -202,6 +202,16 @@ async fn main() {
 
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let addr = listener.local_addr().expect("addr");
+            // Every request authenticates, as in production: an editor's API token.
+            let secret = keyproj::accounts::secrets::new_api_token();
+            let token = keyproj::store::NewApiToken {
+                name: "bench".into(),
+                token_hash: keyproj::accounts::secrets::token_hash(&secret),
+                role: keyproj::domain::access::Role::Editor,
+                towns: vec![],
+            };
+            store.create_token(&token, &keyproj::store::Actor::system("bench"), chrono::Utc::now()).await.expect("token");
+            let auth = format!("Authorization: Bearer {secret}");
             let app = router(AppState::new(store.clone()));
             let server = tokio::spawn(async move { axum::serve(listener, app).await });
             let base = format!("http://{addr}");
@@ -212,7 +222,8 @@ async fn main() {
             let whole = tokio::task::spawn_blocking({
                 let u = url_all.clone();
                 let s = args.seconds;
-                move || wrk(&u, s, 4, &[])
+                let auth = auth.clone();
+                move || wrk(&u, s, 4, &["-H", &auth])
             });
             if let Ok(Some(r)) = whole.await {
                 println!(
@@ -228,7 +239,8 @@ async fn main() {
             let url_bbox = format!("{base}/api/projects.geojson?bbox={bbox}");
             let bb = tokio::task::spawn_blocking({
                 let s = args.seconds;
-                move || wrk(&url_bbox, s, 4, &[])
+                let auth = auth.clone();
+                move || wrk(&url_bbox, s, 4, &["-H", &auth])
             });
             if let Ok(Some(r)) = bb.await {
                 println!(
@@ -241,7 +253,7 @@ async fn main() {
                 let script = std::env::temp_dir().join(format!("keyproj-create-{}.lua", std::process::id()));
                 let body = r#"{"name":"压测新建项目","town":"西岗镇","chain":"chemical","total_investment_yuan":150000000,"lists":[{"year":2026,"list":"attracted","annual_plan_yuan":50000000}]}"#;
                 let lua = format!(
-                    "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{body}'\n"
+                    "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {secret}\"\nwrk.body = '{body}'\n"
                 );
                 if std::fs::write(&script, lua).is_ok() {
                     let script_path = script.display().to_string();

@@ -1,10 +1,12 @@
-//! The `keyproj` command line: serve, migrate, demo, towns import.
+//! The `keyproj` command line: serve, migrate, demo, towns import, users and tokens.
+
+mod accounts;
 
 use crate::domain::calendar::{IsoWeek, civil_date};
 use crate::domain::lights::RuleSet;
 use crate::domain::report::Period;
 use crate::geo::TownLayer;
-use crate::http::{AppState, router};
+use crate::http::{AccessSettings, AppState, router};
 use crate::ledger;
 use crate::report::produce::{self, Format};
 use crate::store::{Actor, NewProjectWithReports, Store};
@@ -43,6 +45,8 @@ pub enum Command {
         /// Load the demo year first if the database has no projects
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        access: AccessFlags,
     },
     /// Create or upgrade the database schema
     Migrate,
@@ -89,6 +93,64 @@ pub enum Command {
         #[command(subcommand)]
         command: TownsCommand,
     },
+    /// Manage users (add, list, disable, enable, reset-password)
+    User {
+        #[command(subcommand)]
+        command: accounts::UserCommand,
+    },
+    /// Manage API tokens for scripts (create, list, revoke)
+    Token {
+        #[command(subcommand)]
+        command: accounts::TokenCommand,
+    },
+}
+
+/// Sign-in, sessions and approvals (`keyproj serve`).
+#[derive(clap::Args, Debug)]
+pub struct AccessFlags {
+    /// Let anonymous visitors see the map (name, town, chain, tier and status only)
+    #[arg(long, env = "KEYPROJ_PUBLIC_MAP")]
+    public_map: bool,
+    /// Apply town editors' sensitive changes at once instead of holding them for approval
+    #[arg(long, env = "KEYPROJ_NO_APPROVALS")]
+    no_approvals: bool,
+    /// End a session after this many minutes without a request
+    #[arg(long, env = "KEYPROJ_SESSION_IDLE_MINUTES", default_value_t = 240)]
+    session_idle_minutes: u64,
+    /// End every session this many hours after sign-in
+    #[arg(long, env = "KEYPROJ_SESSION_MAX_HOURS", default_value_t = 12)]
+    session_max_hours: u64,
+    /// Always mark the session cookie Secure (otherwise only when X-Forwarded-Proto is https)
+    #[arg(long, env = "KEYPROJ_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Behind a reverse proxy: take the client address from X-Forwarded-For (for throttling)
+    #[arg(long, env = "KEYPROJ_TRUST_PROXY")]
+    trust_proxy: bool,
+    /// A tile server the browser may load a basemap from (http(s)://host[:port]); repeatable.
+    /// Without it the app loads nothing from any other host
+    #[arg(long = "tile-origin", env = "KEYPROJ_TILE_ORIGINS", value_delimiter = ',')]
+    tile_origins: Vec<String>,
+}
+
+impl AccessFlags {
+    fn settings(&self) -> CliResult<AccessSettings> {
+        if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
+            return Err("会话时长必须大于0 / session timeouts must be greater than 0".into());
+        }
+        Ok(AccessSettings {
+            public_map: self.public_map,
+            approvals: !self.no_approvals,
+            session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
+            session_max: std::time::Duration::from_secs(self.session_max_hours * 3600),
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            tile_origins: self
+                .tile_origins
+                .iter()
+                .map(|o| crate::http::check_tile_origin(o))
+                .collect::<Result<_, _>>()?,
+        })
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -172,13 +234,17 @@ pub async fn run(cli: Cli) -> CliResult<()> {
     let rules = load_rules(cli.rules.as_deref(), cli.rules_preset.as_deref())?;
     let store = Arc::new(Store::open(&cli.database).await?);
     match cli.command {
-        Command::Serve { addr, demo } => {
+        Command::Serve { addr, demo, access } => {
+            let access = access.settings()?;
             if demo && store.project_count().await? == 0 {
                 let n = load_demo(&store, None, None).await?;
                 println!("已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)");
             }
-            serve(store, rules, addr).await
+            accounts::ensure_first_admin(&store).await?;
+            serve(store, rules, access, addr).await
         }
+        Command::User { command } => accounts::run_user(&store, command).await,
+        Command::Token { command } => accounts::run_token(&store, command).await,
         Command::Report { command: ReportCommand::Weekly { week, format, output } } => {
             let today = civil_date(Utc::now());
             let week = match week {
@@ -265,6 +331,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
 }
 
 /// The operating-system user running a CLI command, for the audit trail.
+/// The operating-system account running a command: the person the audit trail names.
 fn whoami() -> String {
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "cli".into())
 }
@@ -287,7 +354,7 @@ pub async fn load_demo(store: &Store, year: Option<i32>, as_of: Option<NaiveDate
         batch.push(NewProjectWithReports { project, reports: item.reports, state: item.state });
     }
     let n = batch.len();
-    store.create_projects(batch, &Actor::system("demo"), Utc::now()).await?;
+    store.create_projects(batch, &Actor::new(whoami(), "demo"), Utc::now()).await?;
     Ok(n)
 }
 
@@ -399,15 +466,21 @@ fn indicators_summary(ind: &crate::domain::indicators::Indicators) -> String {
     out
 }
 
-pub async fn serve(store: Arc<Store>, rules: RuleSet, addr: SocketAddr) -> CliResult<()> {
+pub async fn serve(store: Arc<Store>, rules: RuleSet, access: AccessSettings, addr: SocketAddr) -> CliResult<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("无法监听 {addr} / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
     println!("keyproj 已启动 / listening on http://{local}/  (数据库 / database: {})", store.backend_name());
     println!("亮灯规则 / light rules: {} {}", rules.name, rules.version);
-    let app = router(AppState::new(store.clone()).with_rules(rules));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    if access.public_map {
+        println!("公开地图已开启(匿名可见名称、镇街、产业链、档次、状态) / public map on");
+    }
+    let app = router(AppState::new(store.clone()).with_rules(rules).with_access(access));
+    // The peer address feeds login throttling.
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     store.close().await;
     Ok(())
 }

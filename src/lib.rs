@@ -1,6 +1,7 @@
 //! keyproj: a self-hosted tracker for a county's major investment projects, with a map.
 //! See `docs/architecture.md` for how the pieces fit.
 
+pub mod accounts;
 pub mod cli;
 pub mod demo;
 pub mod domain;

@@ -534,6 +534,9 @@ async fn openapi_documents_every_route() {
         include_str!("../src/http/towns.rs"),
         include_str!("../src/http/reports.rs"),
         include_str!("../src/http/imports.rs"),
+        include_str!("../src/http/session.rs"),
+        include_str!("../src/http/admin.rs"),
+        include_str!("../src/http/approvals.rs"),
     ]
     .concat();
     let mut routed: Vec<String> = source

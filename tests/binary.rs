@@ -17,16 +17,47 @@ impl Drop for Server {
     }
 }
 
-/// A plain HTTP/1.1 GET (no client library needed for a smoke test).
-fn get(addr: &str, path: &str) -> (u16, String) {
+/// A plain HTTP/1.1 request (no client library needed for a smoke test): status, headers, body.
+fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n{extra}\r\n{body}",
+        body.len()
+    )
+    .expect("write");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or_default();
+    (status, head.to_string(), body.to_string())
+}
+
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = request(addr, "GET", path, &[], "");
     (status, body)
+}
+
+fn get_as(addr: &str, path: &str, token: &str) -> (u16, String) {
+    let auth = format!("Bearer {token}");
+    let (status, _, body) = request(addr, "GET", path, &[("Authorization", &auth)], "");
+    (status, body)
+}
+
+/// Run the binary with `stdin`; (success, stdout, stderr).
+fn run_with_stdin(args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run keyproj");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
 #[test]
@@ -42,24 +73,125 @@ fn serve_with_demo_prints_its_url_and_answers() {
     let mut server = Server(child);
     let stdout = server.0.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
-    let mut addr = None;
+    let (mut addr, mut password) = (None, None);
     for line in lines.by_ref() {
         let line = line.expect("line");
+        if let Some(rest) = line.strip_prefix("created the administrator 'admin' with password") {
+            password = rest.rsplit(' ').next().map(str::to_string);
+        }
         if let Some(rest) = line.split("http://").nth(1) {
             addr = rest.split('/').next().map(str::to_string);
             break;
         }
     }
     let addr = addr.expect("the server prints its URL");
+    let password = password.expect("the first start prints the admin's password");
+    assert_eq!(password.len(), 16);
     let (status, body) = get(&addr, "/api/health");
     assert_eq!(status, 200);
     assert!(body.contains("\"database\":\"sqlite\""), "{body}");
+    // No open door: without signing in, nothing but the health check and the app's files.
     let (status, body) = get(&addr, "/api/projects?limit=1");
+    assert_eq!(status, 401, "{body}");
+    let (status, head, body) = request(
+        &addr,
+        "POST",
+        "/api/login",
+        &[("Content-Type", "application/json")],
+        &serde_json::json!({ "username": "admin", "password": password }).to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    assert!(head.to_lowercase().contains("httponly") && head.contains("SameSite=Strict"), "{head}");
+    let (status, _, body) = request(&addr, "GET", "/api/projects?limit=1", &[("Cookie", &cookie)], "");
     assert_eq!(status, 200);
     let total: serde_json::Value = serde_json::from_str(body.trim()).unwrap_or_default();
     assert!(total["total"].as_i64().unwrap_or(0) > 300, "{body}");
-    let (status, _) = get(&addr, "/");
+    let (status, head, _) = request(&addr, "GET", "/", &[], "");
     assert_eq!(status, 200);
+    assert!(head.to_lowercase().contains("content-security-policy: default-src 'self'"), "{head}");
+}
+
+#[test]
+fn users_and_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite:{}", dir.path().join("k.sqlite").display());
+    let (ok, out, err) = run_with_stdin(
+        &["user", "add", "Zhang", "--role", "editor", "--password-stdin", "--database", &db],
+        "a long password\n",
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out, "", "a password from stdin is not echoed");
+    // A generated password is printed once, alone on stdout.
+    let (ok, out, err) =
+        run_with_stdin(&["user", "add", "li", "--role", "town_editor", "--town", "北辛街道", "--database", &db], "");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim().len(), 16);
+    let (ok, _, err) = run_with_stdin(&["user", "add", "wang", "--role", "town_editor", "--database", &db], "");
+    assert!(!ok && err.contains("town"), "a town editor needs a town: {err}");
+    let (ok, _, err) = run_with_stdin(&["user", "add", "zhao", "--role", "boss", "--database", &db], "");
+    assert!(!ok && err.contains("unknown role"), "{err}");
+    let (ok, _, err) = run_with_stdin(
+        &["user", "add", "zhang", "--role", "viewer", "--password-stdin", "--database", &db],
+        "another long one\n",
+    );
+    assert!(!ok && err.contains("already exists"), "names are case-insensitive: {err}");
+    let (ok, _, err) =
+        run_with_stdin(&["user", "add", "qian", "--role", "viewer", "--password-stdin", "--database", &db], "short\n");
+    assert!(!ok && err.contains("10"), "{err}");
+    let (ok, out, _) = run_with_stdin(&["user", "list", "--database", &db], "");
+    assert!(ok);
+    assert!(out.contains("zhang\teditor") && out.contains("li\ttown_editor\t北辛街道"), "{out}");
+    let (ok, _, err) = run_with_stdin(&["user", "disable", "li", "--database", &db], "");
+    assert!(ok, "{err}");
+    let (_, out, _) = run_with_stdin(&["user", "list", "--database", &db], "");
+    assert!(out.contains("已停用"), "{out}");
+
+    let (ok, token, err) =
+        run_with_stdin(&["token", "create", "--role", "viewer", "--name", "统计接口", "--database", &db], "");
+    assert!(ok, "{err}");
+    let token = token.trim().to_string();
+    assert!(token.starts_with("kp_") && !token.contains(char::is_whitespace), "the token alone: {token:?}");
+    let (ok, out, _) = run_with_stdin(&["token", "list", "--database", &db], "");
+    assert!(ok && out.contains("统计接口") && !out.contains(&token), "{out}");
+
+    // The token works against a server on the same database, until it is revoked.
+    let child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", &db])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start keyproj");
+    let mut server = Server(child);
+    let stdout = server.0.stdout.take().expect("stdout");
+    let mut printed = String::new();
+    let mut addr = None;
+    // Keep reading end of the pipe open: the server prints more after its URL.
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        printed.push_str(&line);
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.split('/').next().map(str::to_string);
+            break;
+        }
+    }
+    let addr = addr.expect("url");
+    assert!(!printed.contains("created the administrator"), "users exist: no first-start admin");
+    let (status, body) = get_as(&addr, "/api/me", &token);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"role\":\"viewer\""), "{body}");
+    let (ok, _, err) = run_with_stdin(&["token", "revoke", "1", "--database", &db], "");
+    assert!(ok, "{err}");
+    let (status, _) = get_as(&addr, "/api/me", &token);
+    assert_eq!(status, 401);
+    let (ok, _, err) = run_with_stdin(&["token", "revoke", "99", "--database", &db], "");
+    assert!(!ok && err.contains("no token"), "{err}");
 }
 
 #[test]

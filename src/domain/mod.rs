@@ -1,5 +1,6 @@
 //! Pure domain types and rules. No I/O: no database, no HTTP, no clock (callers pass dates).
 
+pub mod access;
 pub mod calendar;
 pub mod chain;
 pub mod codes;

@@ -62,6 +62,45 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "未找到", "not found")
     }
 
+    pub fn unauthenticated() -> ApiError {
+        ApiError::unauthenticated_because("请先登录", "sign in first")
+    }
+
+    pub fn unauthenticated_because(zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", zh, en)
+    }
+
+    pub fn session_expired() -> ApiError {
+        ApiError::unauthenticated_because("登录已过期,请重新登录", "the session has expired; sign in again")
+    }
+
+    pub fn csrf() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "缺少或错误的X-CSRF-Token请求头,请刷新页面后重试",
+            "missing or wrong X-CSRF-Token header; reload the page and try again",
+        )
+    }
+
+    pub fn forbidden() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "您的角色无权执行此操作",
+            "your role is not allowed to do this",
+        )
+    }
+
+    pub fn outside_towns(town_code: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("项目所在镇街({town_code})不在您负责的范围内"),
+            format!("the project's town ({town_code}) is not one of your towns"),
+        )
+    }
+
     pub fn internal() -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -104,6 +143,32 @@ impl From<StoreError> for ApiError {
                 )
             },
             StoreError::Invalid(i) => ApiError::invalid(i),
+            StoreError::UserExists(name) => ApiError {
+                details: vec![FieldError::new(
+                    "username",
+                    format!("用户名{name}已存在"),
+                    format!("user {name} already exists"),
+                )],
+                ..ApiError::new(
+                    StatusCode::CONFLICT,
+                    "user_exists",
+                    format!("用户名{name}已存在"),
+                    format!("user {name} already exists"),
+                )
+            },
+            StoreError::NotPending(status) => ApiError::new(
+                StatusCode::CONFLICT,
+                "not_pending",
+                format!("该审批已处理(状态:{status})"),
+                format!("this approval was already decided ({status})"),
+            ),
+            StoreError::StaleApproval => ApiError::new(
+                StatusCode::CONFLICT,
+                "stale_approval",
+                "申请提交后项目的相关数据已被修改,请驳回后由申请人重新提交",
+                "the project changed since this was requested; reject it and have it requested again",
+            ),
+            StoreError::OutsideTowns(code) => ApiError::outside_towns(&code),
             StoreError::TownsInUse(msg) => ApiError::new(StatusCode::CONFLICT, "towns_in_use", msg.clone(), msg),
             StoreError::Database(sqlx::Error::PoolTimedOut) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -2,8 +2,10 @@
 //! with every error by row and column), then an all-or-nothing commit.
 
 use super::AppState;
+use super::auth::Caller;
 use super::error::ApiError;
 use super::extract::Query;
+use crate::domain::access::Ability;
 use crate::import::plan::plan;
 use crate::import::{ImportOptions, interpret, read_table};
 use axum::Router;
@@ -81,9 +83,21 @@ async fn read_parts(
 
 async fn import(
     State(state): State<AppState>,
+    caller: Caller,
     Query(params): Query<ImportParams>,
-    multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
+    // The role first: a caller who may not import learns nothing from parsing the upload.
+    caller.require(Ability::Import)?;
+    let multipart = {
+        use axum::extract::FromRequest;
+        Multipart::from_request(request, &state).await.map_err(|e| {
+            bad_upload(
+                &format!("请以multipart/form-data上传文件(字段名file):{e}"),
+                &format!("upload the file as multipart/form-data (field `file`): {e}"),
+            )
+        })?
+    };
     let dry_run = flag(params.dry_run.as_deref(), true);
     let valid_only = flag(params.valid_only.as_deref(), false);
     let today = state.clock.today();
@@ -119,7 +133,7 @@ async fn import(
         });
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response());
     }
-    let user = state.actor().name;
+    let user = caller.actor().name;
     let changes = planned.changes(&user);
     state.store.apply_changes(changes, now).await?;
     Ok(axum::Json(serde_json::json!({
@@ -138,7 +152,12 @@ struct TemplateParams {
 }
 
 /// The blank ledger template, with the current town layer in its drop-down list.
-async fn template(State(state): State<AppState>, Query(params): Query<TemplateParams>) -> Result<Response, ApiError> {
+async fn template(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<TemplateParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let year = match params.year.as_deref() {
         Some(y) => y
             .trim()

@@ -1,5 +1,8 @@
 //! The HTTP API: an axum router over the store. Handlers are thin: parse, call, render.
 
+mod admin;
+mod approvals;
+pub mod auth;
 mod cache;
 mod error;
 mod extract;
@@ -8,14 +11,20 @@ mod imports;
 mod openapi;
 mod projects;
 mod reports;
+mod security;
+mod session;
 mod towns;
 mod web;
 
+pub use auth::AccessSettings;
 pub use error::ApiError;
+pub use security::check_origin as check_tile_origin;
+/// The OpenAPI document served at `/api/openapi.json`.
+pub use openapi::DOCUMENT as OPENAPI;
 
 use crate::domain::calendar::civil_date;
 use crate::domain::lights::RuleSet;
-use crate::store::{Actor, Store};
+use crate::store::Store;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -58,6 +67,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The light rules in force (compiled-in defaults, a preset, or the operator's file).
     pub rules: Arc<RuleSet>,
+    /// Sign-in, sessions, the public map and approvals.
+    pub access: Arc<AccessSettings>,
     cache: Arc<cache::ResponseCache>,
 }
 
@@ -67,7 +78,18 @@ impl AppState {
     }
 
     pub fn with_clock(store: Arc<Store>, clock: Clock) -> AppState {
-        AppState { store, clock, rules: Arc::new(RuleSet::default_rules()), cache: Arc::default() }
+        AppState {
+            store,
+            clock,
+            rules: Arc::new(RuleSet::default_rules()),
+            access: Arc::new(AccessSettings::default()),
+            cache: Arc::default(),
+        }
+    }
+
+    pub fn with_access(mut self, access: AccessSettings) -> AppState {
+        self.access = Arc::new(access);
+        self
     }
 
     pub fn with_rules(mut self, rules: RuleSet) -> AppState {
@@ -96,27 +118,27 @@ impl AppState {
         self.cache.put(key, rendered.clone());
         Ok(rendered.respond(request))
     }
-
-    /// Who is acting. Until accounts exist every API caller is anonymous.
-    fn actor(&self) -> Actor {
-        Actor::new("anonymous", "api")
-    }
 }
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .route("/openapi.json", get(openapi::document))
+        .merge(session::routes())
+        .merge(admin::routes())
+        .merge(approvals::routes())
         .merge(towns::routes())
         .merge(projects::routes())
         .merge(reports::routes())
         .merge(imports::routes());
-    Router::new()
-        .nest("/api", api)
-        .fallback(web::serve)
+    // API answers are per user and often not public: no cache keeps them unless they say so
+    // (the GeoJSON collections revalidate by ETag).
+    let api =
+        api.layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    let tile_origins = state.access.tile_origins.clone();
+    security::headers(Router::new().nest("/api", api).fallback(web::serve), &tile_origins)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .with_state(state)
 }

@@ -1,12 +1,15 @@
 //! `/api/projects…`: the ledger.
 
 use super::AppState;
+use super::auth::{Caller, Reader};
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use super::geojson::{Feature, FeatureCollection, PointGeometry};
 use super::reports::download;
+use crate::accounts::approvals::{hold_milestone, hold_patch, hold_withdrawal};
 use crate::domain::Chain;
 use crate::domain::Tier;
+use crate::domain::access::{Ability, milestone_actual_is_sensitive, patch_is_empty, split_patch};
 use crate::domain::error::FieldError;
 use crate::domain::lights::{Evaluation, Light, Reason, evaluate};
 use crate::domain::lists::ListLevel;
@@ -16,7 +19,7 @@ use crate::domain::project::{ProjectInput, ProjectPatch, ReportInput, StateChang
 use crate::domain::status::{State as ProjectState, Status};
 use crate::ledger;
 use crate::report::produce::Format;
-use crate::store::{ProjectFilter, StoreError};
+use crate::store::{Approval, ApprovalFilter, ProjectFilter, StoreError};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -198,29 +201,45 @@ fn json_response<T: serde::Serialize>(status: StatusCode, value: &T) -> Result<R
     Ok((status, axum::Json(value)).into_response())
 }
 
-/// A project as the API shows it: the stored aggregate plus its light as of today.
+/// A project as the API shows it: the stored aggregate plus its light as of today (and, for
+/// one project, the changes waiting for approval).
 #[derive(serde::Serialize)]
 pub struct ProjectView<'a> {
     #[serde(flatten)]
     project: &'a Project,
     light: Light,
     reasons: Vec<Reason>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending_approvals: Option<Vec<Approval>>,
 }
 
 fn view(state: &AppState, project: &Project) -> Evaluation {
     evaluate(project, state.clock.today(), &state.rules)
 }
 
-fn project_response(state: &AppState, status: StatusCode, project: &Project) -> Result<Response, ApiError> {
+/// One project as JSON, with its light and the changes waiting for approval.
+pub(super) async fn project_json(state: &AppState, project: &Project) -> Result<serde_json::Value, ApiError> {
     let e = view(state, project);
-    json_response(status, &ProjectView { project, light: e.light, reasons: e.reasons })
+    let pending = ApprovalFilter { status: Some("pending".into()), project_id: Some(project.id), requested_by: None };
+    let pending_approvals = Some(state.store.approvals(&pending).await?);
+    serde_json::to_value(ProjectView { project, light: e.light, reasons: e.reasons, pending_approvals })
+        .map_err(|_| ApiError::internal())
 }
 
-async fn create(State(state): State<AppState>, Json(input): Json<ProjectInput>) -> Result<Response, ApiError> {
+async fn project_response(state: &AppState, status: StatusCode, project: &Project) -> Result<Response, ApiError> {
+    Ok((status, axum::Json(project_json(state, project).await?)).into_response())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<ProjectInput>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Create)?;
     let towns = state.store.town_layer().await?;
     let new = ledger::new_project(&input, &towns, state.clock.today())?;
-    let project = state.store.create_project(new, &state.actor(), state.clock.now()).await?;
-    let mut response = project_response(&state, StatusCode::CREATED, &project)?;
+    let project = state.store.create_project(new, &caller.actor(), state.clock.now()).await?;
+    let mut response = project_response(&state, StatusCode::CREATED, &project).await?;
     if let Ok(location) = HeaderValue::from_str(&format!("/api/projects/{}", project.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -265,7 +284,12 @@ async fn filtered_with_lights(
     }
 }
 
-async fn list(State(state): State<AppState>, Query(params): Query<FilterParams>) -> Result<Response, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<FilterParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let light = params.light()?;
     let filter = filter_from(&state, params).await?;
     let (items, total) = filtered_with_lights(&state, &filter, light, true).await?;
@@ -277,8 +301,10 @@ async fn list(State(state): State<AppState>, Query(params): Query<FilterParams>)
             (p, e)
         })
         .collect();
-    let views: Vec<ProjectView> =
-        items.iter().map(|(p, e)| ProjectView { project: p, light: e.light, reasons: e.reasons.clone() }).collect();
+    let views: Vec<ProjectView> = items
+        .iter()
+        .map(|(p, e)| ProjectView { project: p, light: e.light, reasons: e.reasons.clone(), pending_approvals: None })
+        .collect();
     json_response(StatusCode::OK, &Page { items: views, total, limit: filter.limit, offset: filter.offset })
 }
 
@@ -300,14 +326,34 @@ struct PointProperties<'a> {
     reasons: &'a [Reason],
 }
 
+/// What the public map shows of a project: no money, company or light.
+#[derive(serde::Serialize)]
+struct PublicPointProperties<'a> {
+    id: i64,
+    name: &'a str,
+    tier: Tier,
+    chain: Chain,
+    town: &'a str,
+    town_name: &'a str,
+    status: Status,
+}
+
 /// Project points for the map, filtered like the ledger (no paging: the map wants them all).
+/// Anonymous visitors (public map on) get only name, town, chain, tier and status.
 async fn points(
     State(state): State<AppState>,
+    Reader(caller): Reader,
     headers: HeaderMap,
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
     let light = params.light()?;
     let filter = filter_from(&state, params).await?;
+    if caller.is_none() {
+        if light.is_some() {
+            return Err(ApiError::unauthenticated());
+        }
+        return public_points(&state, &headers, &filter).await;
+    }
     let key = format!("projects.geojson {filter:?} {light:?}");
     state
         .cached_geojson(&key, &headers, || async {
@@ -341,6 +387,34 @@ async fn points(
         .await
 }
 
+async fn public_points(state: &AppState, headers: &HeaderMap, filter: &ProjectFilter) -> Result<Response, ApiError> {
+    let key = format!("public projects.geojson {filter:?}");
+    state
+        .cached_geojson(&key, headers, || async {
+            let (items, _) = state.store.list_projects(filter, false, false).await?;
+            let features = items
+                .iter()
+                .map(|p| {
+                    Feature::new(
+                        Some(p.id),
+                        PointGeometry::new(p.location.lon, p.location.lat),
+                        PublicPointProperties {
+                            id: p.id,
+                            name: &p.name,
+                            tier: p.tier,
+                            chain: p.chain,
+                            town: &p.town.code,
+                            town_name: &p.town.name,
+                            status: p.status,
+                        },
+                    )
+                })
+                .collect();
+            serde_json::to_vec(&FeatureCollection::new(features, None)).map_err(|_| ApiError::internal())
+        })
+        .await
+}
+
 /// The ledger of the current view (same filters as the list, no paging) as a workbook.
 #[derive(Deserialize)]
 struct LedgerParams {
@@ -350,7 +424,12 @@ struct LedgerParams {
     filter: FilterParams,
 }
 
-async fn ledger_xlsx(State(state): State<AppState>, Query(params): Query<LedgerParams>) -> Result<Response, ApiError> {
+async fn ledger_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<LedgerParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     use crate::report::render::LedgerUnit;
     let unit = match params.unit.as_deref().map(str::trim) {
         None | Some("") | Some("yi") => LedgerUnit::Yi,
@@ -387,7 +466,12 @@ struct MonthParams {
 
 /// The monthly progress sheet of a month (default: the last month that has ended), for the
 /// filtered projects (e.g. one town's).
-async fn monthly_xlsx(State(state): State<AppState>, Query(params): Query<MonthParams>) -> Result<Response, ApiError> {
+async fn monthly_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<MonthParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     use crate::domain::report::Period;
     let today = state.clock.today();
     let month = match params.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
@@ -408,24 +492,58 @@ async fn monthly_xlsx(State(state): State<AppState>, Query(params): Query<MonthP
     Ok(download(bytes, Format::Xlsx, &format!("月度进度表-{month}"), &format!("monthly-{month}")))
 }
 
-async fn one(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+async fn one(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let project = state.store.project(id).await?;
-    project_response(&state, StatusCode::OK, &project)
+    project_response(&state, StatusCode::OK, &project).await
+}
+
+/// A town editor may only touch projects in its towns (checked inside the transaction, on the
+/// project as stored).
+fn in_scope(caller: &Caller, p: &Project) -> Result<(), StoreError> {
+    if caller.principal.can_edit_in(&p.town.code) { Ok(()) } else { Err(StoreError::OutsideTowns(p.town.code.clone())) }
+}
+
+/// 202 when part of the change waits for approval.
+fn held_status(approval: &Option<Approval>) -> StatusCode {
+    if approval.is_some() { StatusCode::ACCEPTED } else { StatusCode::OK }
 }
 
 async fn update(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(patch): Json<ProjectPatch>,
 ) -> Result<Response, ApiError> {
+    caller.require(Ability::EditIn)?;
     let towns = state.store.town_layer().await?;
-    let project = state
+    let (now_part, held) = if caller.principal.needs_approval(state.access.approvals) {
+        split_patch(&patch)
+    } else {
+        (patch.clone(), None)
+    };
+    let (project, approval) = state
         .store
-        .modify_project(id, Some(patch.version), "update", &state.actor(), state.clock.now(), |p| {
-            ledger::apply_patch(p, &patch, &towns).map_err(StoreError::from)
+        .modify_and_hold(id, Some(patch.version), "update", &caller.actor(), state.clock.now(), |p| {
+            in_scope(&caller, p)?;
+            let held = match &held {
+                Some(h) => {
+                    // Refuse a bad value now, not when someone approves it.
+                    ledger::apply_patch(&mut p.clone(), h, &towns)?;
+                    Some(hold_patch(p, h))
+                }
+                None => None,
+            };
+            let apply_now = held.is_none() || !patch_is_empty(&now_part);
+            if apply_now {
+                ledger::apply_patch(p, &now_part, &towns)?;
+                // Nor move one out of them.
+                in_scope(&caller, p)?;
+            }
+            Ok((apply_now, held))
         })
         .await?;
-    project_response(&state, StatusCode::OK, &project)
+    project_response(&state, held_status(&approval), &project).await
 }
 
 /// A field present in the body (possibly `null`) versus absent (unchanged).
@@ -448,9 +566,11 @@ struct MilestoneChange {
 
 async fn milestone(
     State(state): State<AppState>,
+    caller: Caller,
     Path((id, kind)): Path<(i64, String)>,
     Json(change): Json<MilestoneChange>,
 ) -> Result<Response, ApiError> {
+    caller.require(Ability::EditIn)?;
     let kind = MilestoneKind::parse(&kind).ok_or_else(|| {
         ApiError::field(FieldError::new(
             "kind",
@@ -459,73 +579,99 @@ async fn milestone(
         ))
     })?;
     let (now, today) = (state.clock.now(), state.clock.today());
-    let actor = state.actor();
-    let project = state
+    let actor = caller.actor();
+    let may_hold = caller.principal.needs_approval(state.access.approvals) && milestone_actual_is_sensitive(kind);
+    let (project, approval) = state
         .store
-        .modify_project(id, change.version, &format!("milestone.{kind}"), &actor, now, |p| {
+        .modify_and_hold(id, change.version, &format!("milestone.{kind}"), &actor, now, |p| {
+            in_scope(&caller, p)?;
             let current = p.milestones.get(kind);
             let update = MilestoneUpdate {
                 planned: change.planned.unwrap_or(current.planned),
                 actual: change.actual.unwrap_or(current.actual),
                 reason: change.reason.clone(),
             };
-            ledger::apply_milestone(p, kind, &update, &actor.name, now, today).map_err(StoreError::from)
+            if may_hold && update.actual != current.actual {
+                ledger::apply_milestone(&mut p.clone(), kind, &update, &actor.name, now, today)?;
+                return Ok((false, Some(hold_milestone(p, kind, &update))));
+            }
+            ledger::apply_milestone(p, kind, &update, &actor.name, now, today)?;
+            Ok((true, None))
         })
         .await?;
-    project_response(&state, StatusCode::OK, &project)
+    project_response(&state, held_status(&approval), &project).await
 }
 
 async fn report(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(input): Json<ReportInput>,
 ) -> Result<Response, ApiError> {
+    caller.require(Ability::EditIn)?;
     let report = input.to_report(state.clock.today())?;
-    let project = state.store.put_report(id, input.version, &report, &state.actor(), state.clock.now()).await?;
-    project_response(&state, StatusCode::OK, &project)
+    let scope = (caller.principal.role == crate::domain::access::Role::TownEditor).then_some(&caller.principal.towns);
+    let project = state
+        .store
+        .put_report(id, input.version, &report, scope.map(Vec::as_slice), &caller.actor(), state.clock.now())
+        .await?;
+    project_response(&state, StatusCode::OK, &project).await
 }
 
 async fn change_state(
     state: AppState,
+    caller: Caller,
     id: i64,
     to: ProjectState,
     action: &str,
     change: StateChange,
 ) -> Result<Response, ApiError> {
-    let project = state
+    caller.require(Ability::EditIn)?;
+    let hold = to == ProjectState::Withdrawn && caller.principal.needs_approval(state.access.approvals);
+    let (project, approval) = state
         .store
-        .modify_project(id, change.version, action, &state.actor(), state.clock.now(), |p| {
-            ledger::change_state(p, to, change.reason.as_deref()).map_err(StoreError::from)
+        .modify_and_hold(id, change.version, action, &caller.actor(), state.clock.now(), |p| {
+            in_scope(&caller, p)?;
+            if hold {
+                ledger::change_state(&mut p.clone(), to, change.reason.as_deref())?;
+                return Ok((false, Some(hold_withdrawal(p, change.reason.as_deref()))));
+            }
+            ledger::change_state(p, to, change.reason.as_deref())?;
+            Ok((true, None))
         })
         .await?;
-    project_response(&state, StatusCode::OK, &project)
+    project_response(&state, held_status(&approval), &project).await
 }
 
 async fn suspend(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(c): Json<StateChange>,
 ) -> Result<Response, ApiError> {
-    change_state(state, id, ProjectState::Suspended, "suspend", c).await
+    change_state(state, caller, id, ProjectState::Suspended, "suspend", c).await
 }
 
 async fn resume(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(c): Json<StateChange>,
 ) -> Result<Response, ApiError> {
-    change_state(state, id, ProjectState::Active, "resume", c).await
+    change_state(state, caller, id, ProjectState::Active, "resume", c).await
 }
 
 async fn withdraw(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(c): Json<StateChange>,
 ) -> Result<Response, ApiError> {
-    change_state(state, id, ProjectState::Withdrawn, "withdraw", c).await
+    change_state(state, caller, id, ProjectState::Withdrawn, "withdraw", c).await
 }
 
-async fn history(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+async fn history(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     // 404 for a project that does not exist, rather than an empty history.
     state.store.project(id).await?;
     let records = state.store.history("project", &id.to_string()).await?;
@@ -545,10 +691,12 @@ fn export_year(state: &AppState, filter: &ProjectFilter) -> (i32, NaiveDate) {
 /// Open data: the filtered projects (no paging) as an OC4IDS 0.9 project package.
 async fn oc4ids_json(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     uri: axum::extract::OriginalUri,
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let light = params.light()?;
     let filter = filter_from(&state, params).await?;
     let (items, _) = filtered_with_lights(&state, &filter, light, false).await?;
@@ -630,8 +778,10 @@ struct LedgerProperties<'a> {
 /// Open data: the filtered projects (no paging) as GeoJSON points with every ledger field.
 async fn projects_geojson(
     State(state): State<AppState>,
+    caller: Caller,
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     use crate::domain::calendar::TimeShareMode;
     use crate::domain::lights::{annual_plan, ytd_completed};
     let light = params.light()?;

@@ -1,9 +1,11 @@
 //! `/api/indicators`, `/api/reports/…`, `/api/targets/{year}`, `/api/rules`: the numbers.
 
 use super::AppState;
+use super::auth::Caller;
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use crate::domain::FieldError;
+use crate::domain::access::Ability;
 use crate::domain::calendar::IsoWeek;
 use crate::domain::indicators::Targets;
 use crate::domain::report::Period;
@@ -115,7 +117,12 @@ fn parse_year(value: &str) -> Result<i32, ApiError> {
         .ok_or_else(|| invalid_param("year", value, "应为2000至2100之间的年份", "expected a year from 2000 to 2100"))
 }
 
-async fn indicators(State(state): State<AppState>, Query(p): Query<IndicatorParams>) -> Result<Response, ApiError> {
+async fn indicators(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<IndicatorParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let today = state.clock.today();
     let as_of = match p.as_of.as_deref() {
         Some(v) => parse_date("as_of", v)?,
@@ -157,7 +164,12 @@ fn parse_week(value: Option<&str>, today: NaiveDate) -> Result<IsoWeek, ApiError
 
 const WEEKLY_FORMATS: &[Format] = &[Format::Json, Format::Xlsx, Format::Csv, Format::Html];
 
-async fn weekly(State(state): State<AppState>, Query(p): Query<WeeklyParams>) -> Result<Response, ApiError> {
+async fn weekly(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<WeeklyParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let week = parse_week(p.week.as_deref(), state.clock.today())?;
     let format = parse_format(p.format.as_deref(), WEEKLY_FORMATS, Format::Json)?;
     let stem = format!("滞后项目周报-{week}");
@@ -176,7 +188,12 @@ async fn weekly(State(state): State<AppState>, Query(p): Query<WeeklyParams>) ->
     Ok(download(produce::render_weekly(&report, format)?, format, &stem, &ascii))
 }
 
-async fn publish(State(state): State<AppState>, Path(week): Path<String>) -> Result<Response, ApiError> {
+async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(week): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Publish)?;
     let week = parse_week(Some(&week), state.clock.today()).map_err(|mut e| {
         e.status = StatusCode::UNPROCESSABLE_ENTITY;
         e
@@ -188,17 +205,17 @@ async fn publish(State(state): State<AppState>, Path(week): Path<String>) -> Res
             format!("{week} has not ended yet; it cannot be published"),
         )));
     }
-    let published = produce::publish_week(&state.store, &state.rules, week, &state.actor(), state.clock.now())
+    let published = produce::publish_week(&state.store, &state.rules, week, &caller.actor(), state.clock.now())
         .await
         .map_err(|e| match e {
-            ProduceError::Store(StoreError::AlreadyPublished(w)) => ApiError::new(
-                StatusCode::CONFLICT,
-                "already_published",
-                format!("{w}周报已发布,发布后不可更改"),
-                format!("the report for {w} is already published and cannot change"),
-            ),
-            other => other.into(),
-        })?;
+        ProduceError::Store(StoreError::AlreadyPublished(w)) => ApiError::new(
+            StatusCode::CONFLICT,
+            "already_published",
+            format!("{w}周报已发布,发布后不可更改"),
+            format!("the report for {w} is already published and cannot change"),
+        ),
+        other => other.into(),
+    })?;
     let body = serde_json::json!({
         "week": published.week,
         "published_at": published.published_at,
@@ -207,7 +224,8 @@ async fn publish(State(state): State<AppState>, Path(week): Path<String>) -> Res
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 
-async fn published(State(state): State<AppState>) -> Result<Response, ApiError> {
+async fn published(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let items: Vec<serde_json::Value> = state
         .store
         .published_weeks()
@@ -224,7 +242,12 @@ struct BulletinParams {
     format: Option<String>,
 }
 
-async fn bulletin(State(state): State<AppState>, Query(p): Query<BulletinParams>) -> Result<Response, ApiError> {
+async fn bulletin(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<BulletinParams>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let today = state.clock.today();
     let month = match p.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => Period::parse(m)
@@ -246,7 +269,12 @@ async fn bulletin(State(state): State<AppState>, Query(p): Query<BulletinParams>
     Ok(download(produce::render_bulletin(&b, format)?, format, &stem, &format!("bulletin-{month}")))
 }
 
-async fn targets(State(state): State<AppState>, Path(year): Path<String>) -> Result<Response, ApiError> {
+async fn targets(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(year): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
     let year = parse_year(&year).map_err(|_| ApiError::not_found())?;
     let stored = state.store.targets(year).await?;
     let is_default = stored.is_none();
@@ -261,12 +289,14 @@ async fn targets(State(state): State<AppState>, Path(year): Path<String>) -> Res
 
 async fn put_targets(
     State(state): State<AppState>,
+    caller: Caller,
     Path(year): Path<String>,
     Json(targets): Json<Targets>,
 ) -> Result<Response, ApiError> {
+    caller.require(Ability::Administer)?;
     let year = parse_year(&year).map_err(|_| ApiError::not_found())?;
     targets.check()?;
-    state.store.put_targets(year, &targets, &state.actor(), state.clock.now()).await?;
+    state.store.put_targets(year, &targets, &caller.actor(), state.clock.now()).await?;
     let mut body = serde_json::to_value(&targets).unwrap_or_default();
     if let Some(o) = body.as_object_mut() {
         o.insert("year".into(), year.into());
@@ -275,6 +305,7 @@ async fn put_targets(
     Ok(axum::Json(body).into_response())
 }
 
-async fn rules(State(state): State<AppState>) -> Response {
-    axum::Json(state.rules.as_ref()).into_response()
+async fn rules(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.require(Ability::Read)?;
+    Ok(axum::Json(state.rules.as_ref()).into_response())
 }

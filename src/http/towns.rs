@@ -1,6 +1,7 @@
 //! `/api/towns`, `/api/towns.geojson`, `/api/county.geojson`.
 
 use super::AppState;
+use super::auth::Reader;
 use super::error::ApiError;
 use super::extract::Query;
 use super::geojson::{Feature, FeatureCollection};
@@ -38,7 +39,8 @@ struct TownList<'a> {
     items: Vec<TownItem<'a>>,
 }
 
-async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// The towns are public knowledge; they need a reader only so that a closed server says nothing.
+async fn list(State(state): State<AppState>, _reader: Reader) -> Result<Response, ApiError> {
     let layer = state.store.town_layer().await?;
     let items = layer
         .towns
@@ -69,18 +71,23 @@ struct TownProperties<'a> {
     seat_lon: f64,
     seat_lat: f64,
     project_count: i64,
-    investment_yuan: i64,
+    /// Not shown on the public map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    investment_yuan: Option<i64>,
 }
 
 /// Town polygons with per-town project counts and investment for the filters given
-/// (`year`, `chain`, `tier`, `list`, …), for the choropleth.
+/// (`year`, `chain`, `tier`, `list`, …), for the choropleth; anonymous visitors of the public
+/// map get the counts without the money.
 async fn geojson(
     State(state): State<AppState>,
+    Reader(caller): Reader,
     headers: HeaderMap,
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
     let filter = params.into_filter()?;
-    let key = format!("towns.geojson {filter:?}");
+    let public = caller.is_none();
+    let key = format!("towns.geojson {filter:?} public={public}");
     state
         .cached_geojson(&key, &headers, || async {
             let layer = state.store.town_layer().await?;
@@ -109,7 +116,7 @@ async fn geojson(
                             seat_lon: t.seat.lon,
                             seat_lat: t.seat.lat,
                             project_count,
-                            investment_yuan,
+                            investment_yuan: (!public).then_some(investment_yuan),
                         },
                     )
                 })
@@ -125,7 +132,7 @@ struct CountyProperties<'a> {
     name: &'a str,
 }
 
-async fn county(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn county(State(state): State<AppState>, _reader: Reader, headers: HeaderMap) -> Result<Response, ApiError> {
     state
         .cached_geojson("county.geojson", &headers, || async {
             let layer = state.store.town_layer().await?;

@@ -33,7 +33,8 @@ pub async fn serve(uri: Uri) -> Response {
     }
     let last = path.rsplit('/').next().unwrap_or_default();
     let looks_like_file = last.contains('.') || path.starts_with("assets/");
-    if looks_like_file || path.contains("..") {
+    // `..` in any spelling is never an app route (nor a file: only embedded files are served).
+    if looks_like_file || path.contains("..") || path.to_ascii_lowercase().contains("%2e") {
         return (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

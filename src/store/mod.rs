@@ -2,10 +2,12 @@
 //! `DATABASE_URL` scheme. The SQL is written once (`sql.rs`, `$1` placeholders) and compiled
 //! for each backend with its concrete sqlx types, so neither backend goes through `Any`.
 
+mod account_model;
 mod model;
 mod postgres;
 mod sqlite;
 
+pub use account_model::*;
 pub use model::*;
 
 use crate::domain::Invalid;
@@ -31,6 +33,17 @@ pub enum StoreError {
     TownsInUse(String),
     #[error("week {0} is already published")]
     AlreadyPublished(String),
+    #[error("user {0} already exists")]
+    UserExists(String),
+    /// The approval was already decided (its status).
+    #[error("the approval is {0}, not pending")]
+    NotPending(String),
+    /// The values a held change would replace were changed after it was requested.
+    #[error("the project changed since the change was requested")]
+    StaleApproval,
+    /// A town editor acting on a project outside its towns (the project's town code).
+    #[error("project is in town {0}, outside the caller's towns")]
+    OutsideTowns(String),
     #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
@@ -49,7 +62,7 @@ impl From<Invalid> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-enum Backend {
+pub(crate) enum Backend {
     Sqlite(sqlite::Backend),
     Postgres(postgres::Backend),
 }
@@ -63,6 +76,8 @@ macro_rules! on_backend {
         }
     };
 }
+
+mod accounts;
 
 /// The database, plus a cache of the town layer keyed by its stored revision (so several
 /// app instances sharing one PostgreSQL all see a re-imported layer).
@@ -214,16 +229,18 @@ impl Store {
         on_backend!(self, b => b.modify_project(id, expected_version, action, actor, now, change).await)
     }
 
-    /// Store a monthly report (replacing the same month's), bumping the project's version.
+    /// Store a monthly report (replacing the same month's), bumping the project's version;
+    /// with `towns`, only on a project in one of them.
     pub async fn put_report(
         &self,
         id: i64,
         expected_version: Option<i64>,
         report: &MonthlyReport,
+        towns: Option<&[String]>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<Project> {
-        on_backend!(self, b => b.put_report(id, expected_version, report, actor, now).await)
+        on_backend!(self, b => b.put_report(id, expected_version, report, towns, actor, now).await)
     }
 
     /// Creations and updates of an import in one transaction (all or nothing, version-checked).

@@ -19,3 +19,4 @@ async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static,
 }
 
 include!("sql.rs");
+include!("accounts_sql.rs");

@@ -977,11 +977,15 @@ impl Backend {
         id: i64,
         expected_version: Option<i64>,
         report: &MonthlyReport,
+        towns: Option<&[String]>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<Project> {
         let mut tx = begin_write(&self.write_pool).await?;
         let before = load_project(&mut tx, id, true).await?;
+        if towns.is_some_and(|t| !t.contains(&before.town.code)) {
+            return Err(StoreError::OutsideTowns(before.town.code));
+        }
         if let Some(v) = expected_version {
             if v != before.version {
                 return Err(StoreError::Conflict { current: before.version });

@@ -29,3 +29,4 @@ async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static,
 }
 
 include!("sql.rs");
+include!("accounts_sql.rs");

@@ -8,8 +8,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
-use keyproj::http::{AppState, Clock, router};
-use keyproj::store::Store;
+use keyproj::accounts::secrets::{hash_password, new_api_token, token_hash};
+use keyproj::domain::access::Role;
+use keyproj::http::{AccessSettings, AppState, Clock, router};
+use keyproj::store::{Actor, NewApiToken, NewUser, Store, User};
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -26,6 +28,9 @@ pub struct TestApp {
     pub router: Router,
     pub url: String,
     pub clock: Clock,
+    pub access: AccessSettings,
+    /// The bearer token `send` uses when a request carries no credentials: an administrator's.
+    pub admin_token: String,
     _dir: Option<tempfile::TempDir>,
     pg_admin: Option<(String, String)>,
 }
@@ -93,22 +98,73 @@ pub async fn fresh_database(backend: Backend) -> Option<(String, Option<tempfile
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_with(backend, AccessSettings::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, access: AccessSettings) -> Option<TestApp> {
         let (url, dir, pg_admin) = fresh_database(backend).await?;
         let store = Arc::new(Store::open(&url).await.expect("open store"));
         let clock = Clock::Fixed(test_now());
-        let router = router(AppState::with_clock(store.clone(), clock));
-        Some(TestApp { store, router, url, clock, _dir: dir, pg_admin })
+        let router = router(AppState::with_clock(store.clone(), clock).with_access(access.clone()));
+        let mut app = TestApp { store, router, url, clock, access, admin_token: String::new(), _dir: dir, pg_admin };
+        app.admin_token = app.token(Role::Admin, &[], "test-admin").await;
+        Some(app)
+    }
+
+    /// The same app with another clock (sessions expire, throttles lift).
+    pub fn at(&self, now: DateTime<Utc>) -> Router {
+        router(AppState::with_clock(self.store.clone(), Clock::Fixed(now)).with_access(self.access.clone()))
     }
 
     /// Close and reopen the store on the same database: what a server restart does.
     pub async fn restart(&mut self) {
         self.store.close().await;
         let store = Arc::new(Store::open(&self.url).await.expect("reopen store"));
-        self.router = router(AppState::with_clock(store.clone(), self.clock));
+        self.router = router(AppState::with_clock(store.clone(), self.clock).with_access(self.access.clone()));
         self.store = store;
     }
 
-    pub async fn send(&self, req: Request<Body>) -> Reply {
+    /// A new API token with `role` (and towns, by code), straight in the store.
+    pub async fn token(&self, role: Role, towns: &[&str], name: &str) -> String {
+        let secret = new_api_token();
+        let new = NewApiToken {
+            name: name.to_string(),
+            token_hash: token_hash(&secret),
+            role,
+            towns: towns.iter().map(|t| t.to_string()).collect(),
+        };
+        self.store.create_token(&new, &Actor::system("test"), test_now()).await.expect("create token");
+        secret
+    }
+
+    /// A new user with `role`, towns and password, straight in the store.
+    pub async fn user(&self, name: &str, role: Role, towns: &[&str], password: &str) -> User {
+        let new = NewUser {
+            username: name.to_string(),
+            display_name: None,
+            password_hash: hash_password(password),
+            role,
+            towns: towns.iter().map(|t| t.to_string()).collect(),
+        };
+        self.store.create_user(&new, &Actor::system("test"), test_now()).await.expect("create user")
+    }
+
+    /// Send as an administrator (bearer token) unless the request carries credentials.
+    pub async fn send(&self, mut req: Request<Body>) -> Reply {
+        let headers = req.headers();
+        if !headers.contains_key("authorization")
+            && !headers.contains_key("cookie")
+            && !headers.contains_key("x-anonymous")
+        {
+            let value = format!("Bearer {}", self.admin_token).parse().expect("header value");
+            req.headers_mut().insert("authorization", value);
+        }
+        req.headers_mut().remove("x-anonymous");
+        self.send_raw(req).await
+    }
+
+    /// Send exactly this request.
+    pub async fn send_raw(&self, req: Request<Body>) -> Reply {
         let resp = self.router.clone().oneshot(req).await.expect("router answers");
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -126,6 +182,29 @@ impl TestApp {
             None => Body::empty(),
         };
         self.send(req.body(body).expect("request")).await
+    }
+
+    /// A JSON request with these extra headers (credentials, CSRF token …); pass
+    /// `("x-anonymous", "1")` to send no credentials at all.
+    pub async fn call_with(&self, method: Method, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).expect("request")).await
+    }
+
+    /// A request as the holder of `token`.
+    pub async fn call_as(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let auth = format!("Bearer {token}");
+        self.call_with(method, path, body, &[("authorization", &auth)]).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {

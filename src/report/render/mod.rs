@@ -4,11 +4,13 @@
 //! The tables are described once here as typed [`Cell`]s, so that Excel gets real numbers and
 //! dates while CSV and HTML print the same values as text.
 
+mod audit;
 mod csv;
 mod html;
 mod ledger;
 mod xlsx;
 
+pub use audit::{audit_xlsx, changed_fields};
 pub use csv::weekly_csv;
 pub use html::{bulletin_html, html_escape, weekly_html};
 pub use ledger::{LedgerUnit, ledger_template, ledger_xlsx, monthly_xlsx};
