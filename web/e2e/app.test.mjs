@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  T, apiClient, artifacts, assertSameOrigin, distStamp, foreignRequests, launchBrowser, mapCounts, newPage, settle,
+  T, apiClient, artifacts, assertSameOrigin, distStamp, foreignRequests, launchBrowser, login, mapCounts, newPage, settle,
   startServer, waitMapReady, waitMapUnmasked,
 } from './harness.mjs';
 
@@ -30,10 +30,17 @@ let dist;
 let api;
 const metrics = {};
 
-/** Run `fn` in a fresh context; then every request must have gone to the server, with no page error. */
-async function withPage(t, fn, options) {
-  const s = await newPage(browser, server.origin, options);
+/**
+ * Run `fn` in a fresh context, signed in through the login page as `as` (a key of server.users;
+ * null: not signed in); then every request must have gone to the server, with no page error.
+ */
+async function withPage(t, fn, { as = 'admin', context } = {}) {
+  const s = await newPage(browser, server.origin, context);
   try {
+    if (as) {
+      const u = server.users[as];
+      await login(s.page, u.username, u.password);
+    }
     await fn(s);
     assertSameOrigin(s.requests, server.origin);
     assert.deepEqual(s.errors, [], 'uncaught errors in the page');
@@ -72,7 +79,7 @@ describe('keyproj in the browser', { timeout: SUITE_TIMEOUT }, () => {
   before(async () => {
     dist = distStamp();
     server = await startServer();
-    api = apiClient(server.origin);
+    api = await apiClient(server.origin, server.users.admin);
     browser = await launchBrowser();
   }, { timeout: T.serverStart + 60_000 });
 
@@ -277,12 +284,15 @@ describe('keyproj in the browser', { timeout: SUITE_TIMEOUT }, () => {
       assert.ok(requests.some((u) => u.includes('/api/indicators')));
     });
 
-    // The same check does flag a request elsewhere: an intranet basemap set in Settings makes the
-    // map request tiles from it (aborted here, before anything leaves the browser).
-    const s = await newPage(browser, server.origin);
+    // The same check does flag a request elsewhere: an intranet basemap on another host set in
+    // Settings makes the map request tiles from it (aborted here, before anything leaves the
+    // browser). The server's Content-Security-Policy (img-src / connect-src 'self') makes the
+    // browser refuse such tiles itself, so this part bypasses the CSP to exercise the recorder.
+    const s = await newPage(browser, server.origin, { bypassCSP: true });
     try {
       await s.context.route((url) => url.origin !== server.origin, (route) => route.abort());
       await s.context.addInitScript(() => localStorage.setItem('keyproj.basemap', 'http://tiles.invalid/{z}/{x}/{y}.png'));
+      await login(s.page, server.users.admin.username, server.users.admin.password);
       await s.page.goto('/');
       await settle(() => foreignRequests(s.requests, server.origin).length > 0, true, T.mapReady);
       const foreign = foreignRequests(s.requests, server.origin);
@@ -291,36 +301,76 @@ describe('keyproj in the browser', { timeout: SUITE_TIMEOUT }, () => {
     } finally {
       await s.context.close().catch(() => {});
     }
+
+    // With the CSP in force, the browser refuses the tiles of another host: nothing is requested.
+    const c = await newPage(browser, server.origin);
+    try {
+      await c.context.route((url) => url.origin !== server.origin, (route) => route.abort());
+      await c.context.addInitScript(() => {
+        localStorage.setItem('keyproj.basemap', 'http://tiles.invalid/{z}/{x}/{y}.png');
+        window.__csp = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.blockedURI));
+      });
+      const refused = [];
+      c.page.on('console', (m) => { if (/tiles\.invalid/.test(m.text())) refused.push(m.text()); });
+      await login(c.page, server.users.admin.username, server.users.admin.password);
+      await c.page.goto('/');
+      const blocked = await settle(async () => refused.length > 0
+        || (await c.page.evaluate(() => window.__csp ?? [])).some((u) => u.startsWith('http://tiles.invalid/')), true, T.mapReady);
+      t.diagnostic(`a basemap on another host with the CSP: ${refused[0] ?? (await c.page.evaluate(() => window.__csp.join(' ')))}`);
+      assert.equal(blocked, true, 'the CSP refuses tiles from another host');
+      assert.deepEqual(foreignRequests(c.requests, server.origin), [], 'no request left for the other host');
+    } finally {
+      await c.context.close().catch(() => {});
+    }
   });
 
-  it('shows a script-like project name as text (page, ledger, map popup)', { timeout: TEST_TIMEOUT }, async (t) => {
-    const name = '<img src=x onerror="window.__xss=1">测试';
+  it('shows script-like names, companies and addresses as text (page, ledger, map popup, weekly HTML report)', { timeout: TEST_TIMEOUT }, async (t) => {
+    const stamp = Date.now();
+    const IMG = '<img src=x onerror="window.__xss=1">';
+    const SCRIPT = '<script>window.__xss=1</script>';
+    const name = `${IMG}${SCRIPT}测试 ${stamp}`;
+    const company = `${SCRIPT}${IMG}企业`;
+    const address = `${IMG}地址${SCRIPT}`;
+    // A laggard of the week the report covers (start overdue, on a list of that year), so that the
+    // weekly report lists it.
+    const weekly = await api('/api/reports/weekly?live=true');
+    const asOf = new Date(`${weekly.as_of}T00:00:00Z`);
+    const planned = new Date(asOf.getTime() - 75 * 86400_000).toISOString().slice(0, 10);
     const created = await api('/api/projects', {
       method: 'POST', expect: 201,
-      body: { name, town: '西岗镇', chain: 'chemical', total_investment_yuan: 150000000 },
+      body: {
+        name, company, address, town: '西岗镇', chain: 'chemical', total_investment_yuan: 150000000,
+        milestones: { start: { planned } },
+        lists: [{ year: weekly.year, list: 'county', effective_from: `${weekly.year}-01-01` }],
+      },
     });
-    assert.equal(created.name, name);
+    assert.deepEqual([created.name, created.company, created.address], [name, company, address], 'stored as sent');
     const noScript = async (page, where) => {
-      assert.equal(await page.evaluate(() => typeof window.__xss), 'undefined', `${where}: the onerror handler ran`);
+      assert.equal(await page.evaluate(() => typeof window.__xss), 'undefined', `${where}: a handler or script ran`);
       assert.equal(await page.locator('img[src="x"]').count(), 0, `${where}: an <img src=x> in the DOM`);
+      const scripts = await page.evaluate(() => [...document.querySelectorAll('script')].filter((s) => s.textContent.includes('__xss')).length);
+      assert.equal(scripts, 0, `${where}: a <script> with the payload in the DOM`);
     };
 
     await withPage(t, async ({ page }) => {
       await page.goto(`/projects/${created.id}`);
       await page.getByText(name, { exact: true }).first().waitFor({ state: 'visible' });
       assert.equal((await page.locator('[data-testid=project-name]').textContent()).trim(), name);
+      await page.getByText(company, { exact: true }).first().waitFor({ state: 'visible' });
+      await page.getByText(address, { exact: true }).first().waitFor({ state: 'visible' });
       await noScript(page, 'project page');
 
-      const found = await api(`/api/projects?${qs({ q: name })}`);
+      const found = await api(`/api/projects?${qs({ q: String(stamp) })}`);
       assert.equal(found.total, 1);
-      await openLedger(page, { q: name }, 1);
+      await openLedger(page, { q: String(stamp) }, 1);
       await page.locator('[data-testid=ledger-table]').getByText(name, { exact: true }).waitFor({ state: 'visible' });
       await noScript(page, 'ledger');
 
       // The map filtered to it: one point; centre and zoom on it, click it, read the popup.
-      const fc = await api(`/api/projects.geojson?${qs({ q: name })}`);
+      const fc = await api(`/api/projects.geojson?${qs({ q: String(stamp) })}`);
       assert.equal(count(fc), 1);
-      await page.goto(`/?${qs({ q: name })}`);
+      await page.goto(`/?${qs({ q: String(stamp) })}`);
       await waitMapReady(page);
       assert.equal((await mapCounts(page)).points, 1);
       await waitMapUnmasked(page);
@@ -337,7 +387,16 @@ describe('keyproj in the browser', { timeout: SUITE_TIMEOUT }, () => {
       await popup.waitFor({ state: 'visible' });
       assert.equal(await popup.getAttribute('data-project-id'), String(created.id));
       await popup.getByText(name, { exact: true }).waitFor({ state: 'visible' });
+      await popup.getByText(company, { exact: true }).waitFor({ state: 'visible' });
       await noScript(page, 'map popup');
+
+      // The weekly report's HTML page (the print version), recomputed with the new project.
+      const report = await api(`/api/reports/weekly?${qs({ week: weekly.week, live: 'true' })}`);
+      assert.ok(report.laggards.some((l) => l.project_id === created.id), 'the project is a laggard of the week');
+      const res = await page.goto(`/api/reports/weekly?${qs({ week: weekly.week, format: 'html', live: 'true' })}`);
+      assert.equal(res.status(), 200);
+      assert.ok((await page.locator('body').textContent()).includes(name), 'the report shows the name as text');
+      await noScript(page, 'weekly HTML report');
     });
   });
 
@@ -408,7 +467,7 @@ describe('keyproj in the browser', { timeout: SUITE_TIMEOUT }, () => {
     const fd = new FormData();
     fd.append('file', new Blob([readFileSync(file)], { type: 'text/csv' }), basename(file));
     const res = await fetch(`${server.origin}/api/imports?${qs({ dry_run: 'true', year })}`, {
-      method: 'POST', body: fd, signal: AbortSignal.timeout(T.fetch),
+      method: 'POST', body: fd, headers: api.headers('POST'), signal: AbortSignal.timeout(T.fetch),
     });
     const text = await res.text();
     assert.equal(res.status, 200, `dry run: HTTP ${res.status} ${text.slice(0, 300)}`);
@@ -490,6 +549,230 @@ describe('keyproj in the browser', { timeout: SUITE_TIMEOUT }, () => {
       const report = await api(`/api/reports/weekly?${qs({ week })}`);
       assert.equal(await page.locator('[data-testid=weekly-town]').count(), report.by_town.length);
       await page.screenshot({ path: join(artifacts, 'weekly.png') });
+    });
+  });
+
+  // Accounts (docs/accounts.md): sign-in, roles in the UI, users, approvals, CSP.
+
+  it('signs in: a wrong password shows the error; the right one returns to the page asked for; signs out', { timeout: TEST_TIMEOUT }, async (t) => {
+    const admin = server.users.admin;
+    await withPage(t, async ({ page }) => {
+      await page.goto('/ledger?light=red');
+      await page.waitForURL((u) => new URL(u).pathname === '/login');
+      assert.equal(new URL(page.url()).searchParams.get('next'), '/ledger?light=red', 'the login page keeps the page asked for');
+      assert.equal(await page.locator('[data-testid=nav-ledger]').count(), 0, 'no navigation before signing in');
+
+      await page.locator('[data-testid=login-username]').fill(admin.username);
+      await page.locator('[data-testid=login-password]').fill('not-the-password-42');
+      await page.locator('[data-testid=login-submit]').click();
+      const err = page.locator('[data-testid=login-error]');
+      await err.waitFor({ state: 'visible' });
+      const text = (await err.textContent()).trim();
+      t.diagnostic(`wrong password: ${text}`);
+      assert.match(text, /[\u4e00-\u9fff]/, 'the message in Chinese (the page language)');
+      assert.equal(new URL(page.url()).pathname, '/login', 'still on the login page');
+      assert.equal(await page.locator('[data-testid=login-password]').inputValue(), '', 'the password field is cleared');
+
+      await page.locator('[data-testid=login-password]').fill(admin.password);
+      await page.locator('[data-testid=login-submit]').click();
+      await page.waitForURL((u) => new URL(u).pathname === '/ledger', { timeout: T.navigation });
+      assert.equal(new URL(page.url()).search, '?light=red');
+      await page.locator('[data-testid=ledger-table]').waitFor();
+      const menu = page.locator('[data-testid=user-menu]');
+      assert.equal(await menu.getAttribute('data-username'), admin.username);
+      assert.equal(await menu.getAttribute('data-role'), 'admin');
+      assert.equal((await page.locator('[data-testid=user-menu-role]').textContent()).trim(), '管理员');
+
+      // Sign out: the pages ask for a sign-in again.
+      await menu.click();
+      await page.locator('[data-testid=user-logout]').click();
+      await page.waitForURL((u) => new URL(u).pathname === '/login', { timeout: T.navigation });
+      await page.goto('/weekly');
+      await page.waitForURL((u) => new URL(u).pathname === '/login');
+      assert.equal(new URL(page.url()).searchParams.get('next'), '/weekly');
+
+      // `next` never leads to another site.
+      await login(page, admin.username, admin.password, '//evil.example/x');
+      assert.equal(new URL(page.url()).origin, server.origin);
+      assert.equal(new URL(page.url()).pathname, '/');
+    }, { as: null });
+  });
+
+  it('a viewer sees no edit, new-project, import or publish controls', { timeout: TEST_TIMEOUT }, async (t) => {
+    const { items: [p] } = await api('/api/projects?limit=1&offset=7');
+    await withPage(t, async ({ page }) => {
+      await page.goto('/ledger');
+      await page.locator('[data-testid=ledger-table]').waitFor();
+      assert.equal(await page.locator('[data-testid=user-menu]').getAttribute('data-role'), 'viewer');
+      for (const id of ['nav-new', 'nav-import', 'nav-admin', 'nav-approvals']) {
+        assert.equal(await page.locator(`[data-testid=${id}]`).count(), 0, `${id} is hidden`);
+      }
+      for (const id of ['nav-map', 'nav-dashboard', 'nav-ledger', 'nav-weekly']) {
+        assert.equal(await page.locator(`[data-testid=${id}]`).count(), 1, `${id} is shown`);
+      }
+
+      await page.goto(`/projects/${p.id}`);
+      await page.locator('[data-testid=project-name]').waitFor();
+      await page.locator('[data-testid=project-reasons]').waitFor();
+      for (const sel of ['[data-testid=project-actions]', '[data-testid=project-edit]', '[data-testid=project-milestone]',
+        '[data-testid=project-report]', '[data-testid=project-withdraw]', '[data-testid^=milestone-edit-]']) {
+        assert.equal(await page.locator(sel).count(), 0, `${sel} is hidden`);
+      }
+
+      await page.goto('/weekly');
+      await page.locator('[data-testid=weekly-summary]').waitFor();
+      assert.equal(await page.locator('[data-testid=weekly-publish]').count(), 0, 'no publish button');
+      assert.equal(await page.locator('[data-testid=weekly-xlsx]').count(), 1, 'downloads stay');
+
+      // Pages it cannot use send it to the map.
+      for (const path of ['/projects/new', '/import', `/projects/${p.id}/edit`, '/admin/users', '/admin/audit', '/approvals']) {
+        await page.goto(path);
+        await page.waitForURL((u) => new URL(u).pathname === '/', { timeout: T.navigation });
+      }
+      await waitMapReady(page);
+    }, { as: 'viewer' });
+  });
+
+  it('a town editor edits only in its towns; a held change waits until an administrator approves it', { timeout: TEST_TIMEOUT }, async (t) => {
+    const [town] = server.users.town.towns;
+    const mine = (await api(`/api/projects?${qs({ town, limit: 1 })}`)).items[0];
+    assert.ok(mine, `a project in ${town}`);
+    const other = (await api('/api/projects?limit=50')).items.find((p) => p.town.code !== town);
+    const wantYi = Math.floor(mine.total_investment_yuan / 1e8) + 3;
+    const want = wantYi * 100_000_000;
+
+    await withPage(t, async ({ page }) => {
+      await page.goto(`/projects/${other.id}`);
+      await page.locator('[data-testid=project-name]').waitFor();
+      await page.locator('[data-testid=project-reasons]').waitFor();
+      assert.equal(await page.locator('[data-testid=project-actions]').count(), 0, 'no edit controls outside its towns');
+      assert.equal(await page.locator('[data-testid=nav-new]').count(), 0);
+      assert.equal(await page.locator('[data-testid=nav-import]').count(), 0);
+
+      await page.goto(`/projects/${mine.id}`);
+      await page.locator('[data-testid=project-actions]').waitFor();
+      await page.locator('[data-testid=project-edit]').click();
+      await page.waitForURL(new RegExp(`/projects/${mine.id}/edit$`));
+      const inv = page.locator('[data-testid=form-investment]');
+      await inv.waitFor();
+      await inv.fill(String(wantYi));
+      await page.locator('[data-testid=edit-save]').click();
+      await page.waitForURL(new RegExp(`/projects/${mine.id}$`), { timeout: T.navigation });
+      const pending = page.locator('[data-testid=project-pending]');
+      await pending.waitFor();
+      assert.equal(await pending.getAttribute('data-count'), '1');
+      assert.equal(await pending.locator(`[data-testid=approval-change][data-field=total_investment_yuan]`).count(), 1);
+      // Told that it waits for approval.
+      await page.locator('.el-message').filter({ hasText: '审批' }).first().waitFor();
+
+      const held = await api(`/api/projects/${mine.id}`);
+      assert.equal(held.total_investment_yuan, mine.total_investment_yuan, 'not applied before approval');
+      assert.equal(held.pending_approvals.length, 1);
+
+      // Its own requests, read-only.
+      await page.goto('/approvals');
+      await page.locator('[data-testid=approvals-readonly]').waitFor();
+      await page.locator(`[data-testid=approval][data-project-id="${mine.id}"]`).waitFor();
+      assert.equal(await page.locator('[data-testid=approval-approve]').count(), 0);
+    }, { as: 'town' });
+
+    await withPage(t, async ({ page }) => {
+      await page.locator('[data-testid=nav-approvals]').click();
+      const card = page.locator(`[data-testid=approval][data-project-id="${mine.id}"][data-status=pending]`);
+      await card.waitFor();
+      assert.equal((await card.locator('[data-testid=approval-project]').textContent()).trim(), mine.name);
+      await card.locator('[data-testid=approval-approve]').click();
+      const box = page.locator('.el-message-box');
+      await box.waitFor();
+      await box.locator('.el-message-box__input input').fill('端到端测试批准');
+      await box.locator('.el-message-box__btns .el-button--primary').click();
+      await card.waitFor({ state: 'detached', timeout: T.navigation });
+    });
+    const after = await api(`/api/projects/${mine.id}`);
+    assert.equal(after.total_investment_yuan, want, 'applied once approved');
+    assert.deepEqual(after.pending_approvals ?? [], []);
+  });
+
+  it('an administrator adds a user, who signs in and changes the password', { timeout: TEST_TIMEOUT }, async (t) => {
+    const username = `e2e-new-${Date.now()}`;
+    let password;
+    await withPage(t, async ({ page }) => {
+      await page.locator('[data-testid=nav-admin]').click();
+      await page.waitForURL((u) => new URL(u).pathname === '/admin/users');
+      await page.locator('[data-testid=users-table]').getByText(server.users.viewer.username, { exact: true }).waitFor();
+      await page.locator('[data-testid=user-add]').click();
+      const dialog = page.locator('[data-testid=user-dialog]');
+      await dialog.waitFor({ state: 'visible' });
+      await page.locator('[data-testid=user-username]').fill(username);
+      await page.locator('[data-testid=user-display-name]').fill('端到端 新同事');
+      await page.locator('[data-testid=user-role]').selectOption('editor');
+      await page.locator('[data-testid=user-save]').click();
+      const secret = page.locator('[data-testid=secret-dialog]');
+      await secret.waitFor({ state: 'visible' });
+      password = await page.locator('[data-testid=secret-value]').inputValue();
+      assert.ok(password.length >= 10, 'a generated password of at least 10 characters');
+      await page.locator('[data-testid=secret-close]').click();
+      await secret.waitFor({ state: 'hidden' });
+      await page.locator('[data-testid=users-table]').getByText(username, { exact: true }).waitFor();
+    });
+    const listed = (await api('/api/users')).items.find((u) => u.username === username);
+    assert.ok(listed, 'the user is listed');
+    assert.equal(listed.role, 'editor');
+    assert.equal(listed.display_name, '端到端 新同事');
+
+    const newPassword = `changed-${Date.now()}`;
+    await withPage(t, async ({ page }) => {
+      await login(page, username, password);
+      const menu = page.locator('[data-testid=user-menu]');
+      assert.equal(await menu.getAttribute('data-role'), 'editor');
+      assert.equal((await page.locator('[data-testid=user-menu-name]').textContent()).trim(), '端到端 新同事');
+      assert.equal(await page.locator('[data-testid=nav-new]').count(), 1, 'an editor creates projects');
+      assert.equal(await page.locator('[data-testid=nav-admin]').count(), 0, 'but does not administer');
+
+      await menu.click();
+      await page.locator('[data-testid=user-change-password]').click();
+      await page.locator('[data-testid=password-dialog]').waitFor({ state: 'visible' });
+      await page.locator('[data-testid=password-current]').fill(password);
+      await page.locator('[data-testid=password-new]').fill(newPassword);
+      await page.locator('[data-testid=password-again]').fill(newPassword);
+      await page.locator('[data-testid=password-save]').click();
+      await page.locator('[data-testid=password-dialog]').waitFor({ state: 'hidden' });
+
+      await menu.click();
+      await page.locator('[data-testid=user-logout]').click();
+      await page.waitForURL((u) => new URL(u).pathname === '/login');
+      await login(page, username, newPassword);
+      assert.equal(await page.locator('[data-testid=user-menu]').getAttribute('data-username'), username);
+    }, { as: null });
+  });
+
+  it('breaks no Content-Security-Policy rule on the map (and dashboard, project page)', { timeout: TEST_TIMEOUT }, async (t) => {
+    const { items: [p] } = await api('/api/projects?limit=1');
+    await withPage(t, async ({ page, context }) => {
+      const messages = [];
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') messages.push(m.text()); });
+      await context.addInitScript(() => {
+        window.__csp = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+      });
+      const res = await page.goto('/');
+      const csp = res.headers()['content-security-policy'] ?? '';
+      t.diagnostic(`Content-Security-Policy: ${csp}`);
+      assert.match(csp, /default-src 'self'/, 'the page is served with a strict CSP');
+      await waitMapReady(page);
+      await waitMapUnmasked(page);
+      // A town panel, for the HTML overlays too.
+      await page.locator('.town-label').first().click();
+      await page.locator('[data-testid=town-panel]').waitFor();
+      await page.waitForLoadState('networkidle', { timeout: T.navigation });
+      assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations on the map');
+
+      for (const path of ['/dashboard', `/projects/${p.id}`]) {
+        await page.goto(path);
+        await page.waitForLoadState('networkidle', { timeout: T.navigation });
+        assert.deepEqual(await page.evaluate(() => window.__csp), [], `CSP violations on ${path}`);
+      }
+      assert.deepEqual(messages.filter((m) => /Content Security Policy|Refused to/i.test(m)), [], 'CSP errors in the console');
     });
   });
 });

@@ -4,7 +4,7 @@
 //   KEYPROJ_BIN       the keyproj binary (default ../../target/debug/keyproj)
 //   KEYPROJ_CHROMIUM  the Chromium binary (default /usr/bin/chromium)
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,15 +24,41 @@ export const T = {
 };
 
 /**
- * Start `keyproj serve --demo` on a free port (fresh SQLite file in a temporary folder);
- * resolves to { url, origin, stop }. The process is killed when this Node process exits, however
- * it exits, and (through setpriv's parent-death signal, where available) when it is killed.
+ * The accounts of the suite, created with `keyproj user add … --password-stdin` before the
+ * server starts (there is no default password). The town editor is bound to one town.
  */
-export async function startServer() {
+export const USERS = {
+  admin: { username: 'e2e-admin', role: 'admin', password: 'e2e-Admin-pass-2026' },
+  viewer: { username: 'e2e-viewer', role: 'viewer', password: 'e2e-Viewer-pass-2026' },
+  town: { username: 'e2e-town', role: 'town_editor', password: 'e2e-Town-pass-2026', towns: ['370481001'] },
+};
+
+/** Run the keyproj command line (bounded in time); returns stdout, throws with stderr on failure. */
+export function keyprojCli(bin, args, input) {
+  const r = spawnSync(bin, args, { input: input ?? '', encoding: 'utf8', timeout: 120_000 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`keyproj ${args.join(' ')} exited with ${r.status ?? r.signal}:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/**
+ * Create the users of the suite, then start `keyproj serve --demo` (and `args`, e.g.
+ * `--public-map`) on a free port (fresh SQLite file in a temporary folder); resolves to
+ * { url, origin, stop, users }. The process is killed
+ * when this Node process exits, however it exits, and (through setpriv's parent-death signal,
+ * where available) when it is killed.
+ */
+export async function startServer({ users = USERS, args: extra = [] } = {}) {
   const bin = process.env.KEYPROJ_BIN || resolve(import.meta.dirname, '../../target/debug/keyproj');
   if (!existsSync(bin)) throw new Error(`keyproj binary not found at ${bin} (cargo build --bin keyproj, or set KEYPROJ_BIN)`);
   const dir = mkdtempSync(join(tmpdir(), 'keyproj-e2e-'));
-  const args = ['serve', '--demo', '--addr', '127.0.0.1:0', '--database', `sqlite:${join(dir, 'e2e.sqlite')}`];
+  const database = `sqlite:${join(dir, 'e2e.sqlite')}`;
+  for (const u of Object.values(users)) {
+    const args = ['user', 'add', u.username, '--role', u.role, '--password-stdin', '--database', database];
+    for (const town of u.towns ?? []) args.push('--town', town);
+    keyprojCli(bin, args, `${u.password}\n`);
+  }
+  const args = ['serve', '--demo', '--addr', '127.0.0.1:0', '--database', database, ...extra];
   const setpriv = '/usr/bin/setpriv';
   const child = existsSync(setpriv)
     ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -70,7 +96,7 @@ export async function startServer() {
     process.removeListener('exit', killNow);
     rmSync(dir, { recursive: true, force: true });
   }
-  return { url: origin, origin, stop, pid: child.pid };
+  return { url: origin, origin, stop, pid: child.pid, users, bin, database };
 }
 
 export async function launchBrowser() {
@@ -136,9 +162,9 @@ export async function waitMapUnmasked(page) {
 }
 
 /**
- * When web/dist/index.html was last written. A debug keyproj binary serves web/dist from disk
- * (rust-embed reads the folder at run time in debug builds), so a `vite build` during the run
- * (another cargo build) makes pages 404 for a moment: the suite warns when that happened.
+ * When web/dist/index.html was last written. The keyproj binary embeds web/dist when it is
+ * compiled (rust-embed with `debug-embed`, debug builds too), so a `vite build` during the run
+ * means the server is serving an older app than web/dist: the suite warns when that happened.
  */
 export function distStamp() {
   try {
@@ -176,17 +202,68 @@ export async function settle(read, expected, timeout = T.action) {
   }
 }
 
-/** A JSON API client for the server (Node's fetch, bounded in time). */
-export function apiClient(origin) {
-  return async function api(path, { method = 'GET', body, expect = 200 } = {}) {
+/**
+ * Sign in through the API (POST /api/login): the session cookie and the CSRF token, as headers
+ * for Node's fetch.
+ */
+export async function apiLogin(origin, { username, password }) {
+  const res = await fetch(`${origin}/api/login`, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+    signal: AbortSignal.timeout(T.fetch),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `POST /api/login as ${username}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const session = cookies.find((c) => c.startsWith('keyproj_session='));
+  assert.ok(session, `POST /api/login sets the keyproj_session cookie (got: ${res.headers.getSetCookie().join(' | ')})`);
+  const { csrf_token: csrf, user } = JSON.parse(text);
+  assert.ok(csrf, 'the login answer carries a csrf_token');
+  return { cookie: session, csrf, user };
+}
+
+/**
+ * A JSON API client for the server (Node's fetch, bounded in time), signed in as `user` (cookie
+ * session; writes carry the CSRF token). `api.headers(method)` gives the same headers for other
+ * requests (multipart uploads).
+ */
+export async function apiClient(origin, user) {
+  const auth = user ? await apiLogin(origin, user) : null;
+  const headers = (method = 'GET') => ({
+    ...(auth ? { Cookie: auth.cookie } : {}),
+    ...(auth && !['GET', 'HEAD'].includes(method) ? { 'X-CSRF-Token': auth.csrf } : {}),
+  });
+  async function api(path, { method = 'GET', body, expect = 200 } = {}) {
     const res = await fetch(origin + path, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers(method),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(T.fetch),
     });
     const text = await res.text();
-    assert.equal(res.status, expect, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+    const expected = Array.isArray(expect) ? expect : [expect];
+    assert.ok(expected.includes(res.status), `${method} ${path}: HTTP ${res.status} (expected ${expected.join('/')}) ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : null;
-  };
+  }
+  api.headers = headers;
+  api.user = auth?.user ?? null;
+  return api;
+}
+
+/**
+ * Sign in through the login page as `username` and wait until it has left the login page.
+ * `next` (optional) is where the login page should go afterwards.
+ */
+export async function login(page, username, password, next) {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+  await page.locator('[data-testid=login-username]').fill(username);
+  await page.locator('[data-testid=login-password]').fill(password);
+  await page.locator('[data-testid=login-submit]').click();
+  await page.waitForURL((u) => new URL(u).pathname !== '/login', { timeout: T.navigation });
+  await page.locator('[data-testid=user-menu]').waitFor();
 }

@@ -6,6 +6,7 @@ import type {
 } from './types'
 import { filtersToParams, type Filters } from './filters'
 import { buildImportForm, importQuery, type CommitResult, type DryRunResult, type ImportOptions } from './importPlan'
+import { csrfHeaders, isSessionLost, needsCsrf, onAccepted, onUnauthorized, refreshCsrf } from './auth'
 
 /** An error answered by the API (JSON problem body), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -25,14 +26,24 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/**
+ * One API call. Writes (every method but GET/HEAD) carry the session's CSRF token; a `403 csrf`
+ * (the session changed in another tab) fetches a fresh token and tries once more. A 401 (the
+ * session is gone) sends the user to the login page, except for the login call and `/api/me`;
+ * a 202 (part of the change waits for approval) is reported to the app.
+ */
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, retried = false): Promise<T> {
   // FormData goes as multipart (the browser sets the Content-Type with its boundary).
   const form = body instanceof FormData
   let res: Response
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined || form ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined || form ? {} : { 'Content-Type': 'application/json' }),
+        ...csrfHeaders(method),
+      },
       body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       signal,
       credentials: 'same-origin',
@@ -52,8 +63,14 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
   }
   if (!res.ok) {
     const b = data as ApiErrorBody | null
-    throw new ApiError(res.status, b && typeof b === 'object' && 'error' in b ? { ...b, details: b.details ?? [] } : null)
+    const err = new ApiError(res.status, b && typeof b === 'object' && 'error' in b ? { ...b, details: b.details ?? [] } : null)
+    if (res.status === 403 && err.code === 'csrf' && needsCsrf(method) && !retried && (await refreshCsrf())) {
+      return request<T>(method, path, body, signal, true)
+    }
+    if (isSessionLost(path, res.status, err.code)) onUnauthorized(path)
+    throw err
   }
+  if (res.status === 202) onAccepted(path, data)
   return data as T
 }
 

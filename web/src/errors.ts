@@ -18,6 +18,8 @@ export function errorText(e: unknown): string {
 
 export function showError(e: unknown) {
   if ((e as Error)?.name === 'AbortError') return
+  // The session is gone: the app is on its way to the login page (see auth.ts), no toast.
+  if (e instanceof ApiError && e.status === 401 && e.code !== 'login_failed') return
   console.error(e)
   ElMessage({ type: 'error', message: errorText(e), showClose: true, duration: 6000 })
 }

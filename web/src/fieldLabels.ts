@@ -49,11 +49,27 @@ const SEGMENT_KEYS: Record<string, string> = {
   text: 'report.text',
   reason: 'milestone.reason',
   light: 'project.light',
+  username: 'admin.users.username',
+  display_name: 'admin.users.displayName',
+  role: 'admin.users.role',
+  towns: 'admin.users.towns',
+  disabled: 'admin.users.disabled',
+  // Audit records of approvals, users and tokens.
+  change: 'admin.audit.fields.change',
+  current: 'admin.audit.fields.current',
+  project_id: 'admin.audit.fields.projectId',
+  project_name: 'project.name',
+  requested_by: 'admin.audit.fields.requestedBy',
+  decided_by: 'admin.audit.fields.decidedBy',
+  last_login_at: 'admin.users.lastLogin',
+  last_used_at: 'admin.tokens.lastUsed',
+  revoked_at: 'admin.audit.fields.revokedAt',
+  created_by: 'admin.tokens.createdBy',
 }
 
 const ENUM_FIELDS: Record<string, string> = {
   chain: 'chain', tier: 'tier', status: 'status', state: 'state', light: 'light', factor: 'factor',
-  list: 'list', kind: 'kind', build_type: 'buildType', precision: 'precision', crs: 'crs',
+  list: 'list', kind: 'kind', build_type: 'buildType', precision: 'precision', crs: 'crs', role: 'role',
 }
 
 const MILESTONE_KINDS = new Set(['signed', 'land', 'permit', 'start', 'completion', 'production'])

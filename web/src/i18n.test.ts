@@ -3,6 +3,7 @@ import zhCN from './locales/zh-CN'
 import zhTW from './locales/zh-TW'
 import en from './locales/en'
 import { CHAINS, FACTORS, LIGHTS, LIST_LEVELS, MILESTONES, RULES, STATUSES, TIERS, CHANGES } from './enums'
+import { APPROVAL_STATUSES, ROLES } from './accountTypes'
 
 type Tree = { [k: string]: string | Tree }
 
@@ -46,10 +47,15 @@ describe('i18n catalogues', () => {
       const kinds: [string, readonly string[]][] = [
         ['light', LIGHTS], ['tier', TIERS], ['chain', CHAINS], ['status', STATUSES], ['list', LIST_LEVELS],
         ['milestone', MILESTONES], ['factor', FACTORS], ['rule', RULES], ['change', CHANGES],
+        ['role', ROLES], ['approvalStatus', APPROVAL_STATUSES],
       ]
       for (const [kind, values] of kinds) {
         for (const v of values) expect(typeof leaf(tree, `enums.${kind}.${v}`), `${kind}.${v}`).toBe('string')
       }
+    })
+
+    it(`${name} describes every role`, () => {
+      for (const r of ROLES) expect(typeof leaf(tree, `admin.roleHints.${r}`), r).toBe('string')
     })
 
     it(`${name} has no character that vue-i18n would take as syntax`, () => {
