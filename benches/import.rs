@@ -1,5 +1,6 @@
 //! Import benchmark: a generated 10k- and 100k-row ledger XLSX, dry run (read, interpret,
-//! plan) and commit, on SQLite and PostgreSQL; peak memory from /proc/self/status.
+//! plan) and commit, on SQLite and PostgreSQL; peak memory from /proc/self/status. The commit
+//! writes new projects in multi-row statements (`insert_projects` in src/store/sql.rs).
 //!
 //!     cargo bench --bench import -- [--rows 10000,100000] [--backend sqlite|postgres|both]
 
@@ -107,6 +108,8 @@ async fn main() {
         for &rows in &sizes {
             let bytes = ledger(rows);
             let dir = tempfile::tempdir().expect("dir");
+            // The PostgreSQL database to drop afterwards: (server URL, name).
+            let mut pg_database = None;
             let url = if backend == "sqlite" {
                 format!("sqlite:{}", dir.path().join("b.sqlite").display())
             } else {
@@ -120,6 +123,7 @@ async fn main() {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
                     let _ = sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut c).await;
                 }
+                pg_database = Some((admin.clone(), name.clone()));
                 format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b))
             };
             let store = Store::open(&url).await.expect("store");
@@ -147,6 +151,12 @@ async fn main() {
                 peak_rss_mib()
             );
             store.close().await;
+            if let Some((admin, name)) = pg_database {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
+                }
+            }
         }
     }
 }

@@ -210,7 +210,10 @@ async fn main() {
                 role: keyproj::domain::access::Role::Editor,
                 towns: vec![],
             };
-            store.create_token(&token, &keyproj::store::Actor::system("bench"), chrono::Utc::now()).await.expect("token");
+            store
+                .create_token(&token, &keyproj::store::Actor::system("bench"), chrono::Utc::now())
+                .await
+                .expect("token");
             let auth = format!("Authorization: Bearer {secret}");
             let app = router(AppState::new(store.clone()));
             let server = tokio::spawn(async move { axum::serve(listener, app).await });

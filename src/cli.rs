@@ -87,6 +87,10 @@ pub enum Command {
         /// Write the valid rows even if other rows have errors
         #[arg(long)]
         valid_only: bool,
+        /// Apply a saved column mapping (by name; saved on the import page or with
+        /// PUT /api/import-mappings/NAME) over the built-in dictionary of column names
+        #[arg(long, value_name = "NAME")]
+        mapping: Option<String>,
     },
     /// Manage the town layer
     Towns {
@@ -285,7 +289,9 @@ pub async fn run(cli: Cli) -> CliResult<()> {
                 .then(|| format!("重点项目建设进展通报-{month}.{}", format.extension()));
             write_output(&bytes, output.as_deref(), default)
         }
-        Command::Import { file, dry_run, year, valid_only } => import(&store, &file, dry_run, year, valid_only).await,
+        Command::Import { file, dry_run, year, valid_only, mapping } => {
+            import(&store, &file, ImportFlags { dry_run, year, valid_only, mapping }).await
+        }
         Command::Indicators { year, as_of, json } => {
             let today = civil_date(Utc::now());
             let year = year.unwrap_or_else(|| as_of.unwrap_or(today).year());
@@ -358,31 +364,78 @@ pub async fn load_demo(store: &Store, year: Option<i32>, as_of: Option<NaiveDate
     Ok(n)
 }
 
-/// `keyproj import`: read, interpret and plan; print the preview; commit all or nothing.
-async fn import(
-    store: &Store,
-    file: &std::path::Path,
+/// The options of `keyproj import`.
+struct ImportFlags {
     dry_run: bool,
     year: Option<i32>,
     valid_only: bool,
-) -> CliResult<()> {
-    use crate::import::{ImportOptions, interpret, plan::plan, read_table};
-    // A spinner on a terminal (hidden when stderr is not one): big files take seconds per stage.
-    let progress = indicatif::ProgressBar::new_spinner();
-    progress.enable_steady_tick(std::time::Duration::from_millis(120));
-    progress.set_message("读取文件 / reading the file");
+    mapping: Option<String>,
+}
+
+/// Files with at least this many rows get a progress bar (smaller ones finish before it draws).
+const IMPORT_BAR_MIN_ROWS: usize = 1_000;
+
+/// A progress bar over `len` rows on stderr for big files; hidden for small ones, and (as every
+/// indicatif bar) when stderr is not a terminal.
+fn import_bar(len: usize, message: &str) -> indicatif::ProgressBar {
+    if len < IMPORT_BAR_MIN_ROWS {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    let style =
+        indicatif::ProgressStyle::with_template("{spinner} [{bar:24}] {human_pos}/{human_len} ({eta}) {wide_msg}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// `keyproj import`: read, interpret and plan; print the preview; commit all or nothing. Big
+/// files show a progress bar per stage (interpreting, matching, writing) on stderr.
+async fn import(store: &Store, file: &std::path::Path, flags: ImportFlags) -> CliResult<()> {
+    use crate::import::plan::plan_with_progress;
+    use crate::import::{ImportOptions, interpret_with_progress, read_table};
+    let ImportFlags { dry_run, year, valid_only, mapping } = flags;
+    let started = std::time::Instant::now();
+    let mapping = match mapping.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(name) => match store.import_mapping(name).await? {
+            Some(saved) => Some(saved.mapping),
+            None => {
+                let names: Vec<String> = store.import_mappings().await?.into_iter().map(|m| m.name).collect();
+                let names = if names.is_empty() { "-".to_string() } else { names.join(", ") };
+                return Err(format!(
+                    "没有名为“{name}”的已保存列映射(已保存:{names}) / no saved column mapping named {name:?} (saved: {names})"
+                )
+                .into());
+            }
+        },
+        None => None,
+    };
+    // Reading the workbook is one call: a spinner (hidden when stderr is not a terminal).
+    let reading = indicatif::ProgressBar::new_spinner();
+    reading.enable_steady_tick(std::time::Duration::from_millis(120));
+    reading.set_message("读取文件 / reading the file");
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取 / cannot read {}: {e}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let now = Utc::now();
     let year = year.unwrap_or(civil_date(now).year());
-    let table = read_table(&name, &bytes)?;
-    progress.set_message(format!("识别{}行 / interpreting {} rows", table.rows.len(), table.rows.len()));
+    let table = read_table(&name, &bytes);
+    reading.finish_and_clear();
+    let table = table?;
     let towns = store.town_layer().await?;
-    let interpretation = interpret(&table, &towns, &ImportOptions { year, mapping: None });
-    progress.set_message("比对已有项目 / matching existing projects");
+    let bar = import_bar(table.rows.len(), "识别 / interpreting");
+    let interpretation =
+        interpret_with_progress(&table, &towns, &ImportOptions { year, mapping }, &mut |n| bar.set_position(n as u64));
+    bar.finish_and_clear();
+    let bar = import_bar(interpretation.rows.len(), "比对 / matching");
     let existing = store.all_projects().await?;
-    let planned = plan(&name, &table.sheet, &interpretation, &existing, &towns, year, now);
-    progress.finish_and_clear();
+    let planned = plan_with_progress(&name, &table.sheet, &interpretation, &existing, &towns, year, now, &mut |n| {
+        bar.set_position(n as u64)
+    });
+    drop(existing);
+    bar.finish_and_clear();
     println!(
         "{name}({}):表头第{}行;新增{}个,更新{}个,无变化{}个,跳过{}行,错误{}处,疑似重复{}个 / header row {}; {} to create, {} to update, {} unchanged, {} skipped, {} errors, {} likely duplicates",
         table.sheet,
@@ -425,17 +478,23 @@ async fn import(
     if !planned.is_clean() && !valid_only {
         return Err("文件有错误,未导入任何数据(可用 --valid-only 只导入无误的行) / the file has errors: nothing was imported (--valid-only imports the valid rows)".into());
     }
-    let writing = indicatif::ProgressBar::new_spinner();
-    writing.enable_steady_tick(std::time::Duration::from_millis(120));
-    writing.set_message(format!(
-        "写入{}个项目(一个事务) / writing {} projects in one transaction",
-        planned.create.len() + planned.update.len(),
-        planned.create.len() + planned.update.len()
-    ));
-    let written = store.apply_changes(planned.changes(&whoami()), now).await;
-    writing.finish_and_clear();
+    let changes = planned.changes(&whoami());
+    let bar = import_bar(changes.len(), "写入 / writing");
+    let progress = bar.clone();
+    let written = store.apply_changes_reporting(changes, now, &move |n| progress.set_position(n as u64)).await;
+    bar.finish_and_clear();
     written?;
-    println!("已导入 / imported: {} created, {} updated", planned.create.len(), planned.update.len());
+    println!(
+        "已导入:新增{}个,更新{}个,无变化{}个(用时{:.1}秒) / imported: {} created, {} updated, {} unchanged in {:.1} s",
+        planned.create.len(),
+        planned.update.len(),
+        planned.unchanged.len(),
+        started.elapsed().as_secs_f64(),
+        planned.create.len(),
+        planned.update.len(),
+        planned.unchanged.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -343,6 +343,19 @@ async fn wrong_password_and_unknown_user_look_the_same(app: &TestApp) {
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.json(), unknown.json());
     assert!(wrong.headers.get("set-cookie").is_none());
+    // …and take about as long: an unknown name is checked against a decoy hash. Without it an
+    // unknown name would answer in a database lookup, a hundred times faster than argon2.
+    let mut known = std::time::Duration::ZERO;
+    let mut unknown = std::time::Duration::ZERO;
+    for i in 0..3 {
+        let t = std::time::Instant::now();
+        login(app, "zhang", "still not it").await;
+        known += t.elapsed();
+        let t = std::time::Instant::now();
+        login(app, &format!("nobody{i}"), "still not it").await;
+        unknown += t.elapsed();
+    }
+    assert!(unknown * 3 > known, "unknown {unknown:?} vs known {known:?}: the decoy hash is missing");
     // Names are case-insensitive.
     assert_eq!(login(app, " ZHANG ", PASSWORD).await.status, StatusCode::OK);
     // Malformed bodies are 4xx, never 500.
@@ -704,7 +717,10 @@ async fn sensitive_changes_wait_for_approval(app: &TestApp) {
     let t = app.token(Role::TownEditor, &[&town_a], "西岗镇编辑").await;
     let numbers = || async {
         let towns = app.get("/api/towns.geojson").await.json();
-        let a = towns["features"].as_array().and_then(|f| f.iter().find(|t| t["properties"]["code"] == town_a.as_str())).cloned();
+        let a = towns["features"]
+            .as_array()
+            .and_then(|f| f.iter().find(|t| t["properties"]["code"] == town_a.as_str()))
+            .cloned();
         (a.map(|t| t["properties"]["investment_yuan"].clone()), app.get("/api/indicators?year=2026").await.json())
     };
     let numbers_before = numbers().await;

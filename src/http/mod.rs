@@ -18,9 +18,9 @@ mod web;
 
 pub use auth::AccessSettings;
 pub use error::ApiError;
-pub use security::check_origin as check_tile_origin;
 /// The OpenAPI document served at `/api/openapi.json`.
 pub use openapi::DOCUMENT as OPENAPI;
+pub use security::check_origin as check_tile_origin;
 
 use crate::domain::calendar::civil_date;
 use crate::domain::lights::RuleSet;

@@ -24,9 +24,8 @@ pub fn content_security_policy(tile_origins: &[String]) -> String {
 pub fn check_origin(origin: &str) -> Result<String, String> {
     let o = origin.trim().trim_end_matches('/');
     let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
-    let valid = rest.is_some_and(|host| {
-        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-    });
+    let valid = rest
+        .is_some_and(|host| !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
     if valid {
         Ok(o.to_string())
     } else {

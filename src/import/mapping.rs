@@ -33,15 +33,49 @@ pub enum Field {
 }
 
 impl Field {
+    pub const ALL: &'static [Field] = &[
+        Field::Sequence,
+        Field::Code,
+        Field::Name,
+        Field::Company,
+        Field::Town,
+        Field::Zone,
+        Field::TotalInvestment,
+        Field::AnnualPlan,
+        Field::CompletedYtd,
+        Field::StartPlanned,
+        Field::StartActual,
+        Field::CompletionPlanned,
+        Field::CompletionActual,
+        Field::StartToCompletion,
+        Field::Chain,
+        Field::ResponsibleUnit,
+        Field::ResponsibleLeader,
+        Field::Category,
+        Field::Ignore,
+    ];
+
     pub fn is_money(self) -> bool {
         matches!(self, Field::TotalInvestment | Field::AnnualPlan | Field::CompletedYtd)
+    }
+
+    /// The snake_case name used in JSON (`total_investment`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+
+    /// The field of a snake_case name.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.name() == name)
     }
 }
 
 /// One column of the header and what it maps to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappedColumn {
-    /// 0-based column index in the sheet.
+    /// 0-based column index in the sheet (informative in a saved mapping: columns are matched
+    /// by header text).
+    #[serde(default)]
     pub index: usize,
     /// The header text (two-row headers combined: `总投资(亿元)`).
     pub header: String,
@@ -177,9 +211,14 @@ fn is_sub_header(cell: &str) -> bool {
         || field_for_header(&h).is_some()
 }
 
-/// Where the header is: its first row (0-based) and whether the next row is a sub-header.
-pub fn find_header(rows: &[Vec<String>]) -> Option<(usize, bool)> {
-    let at = rows.iter().take(15).position(|r| r.iter().filter(|c| field_for_header(c).is_some()).count() >= 2)?;
+/// Where the header is: its first row (0-based) and whether the next row is a sub-header. A
+/// header is a row with at least two known column names: from the dictionary, or named by the
+/// user's mapping (a saved mapping finds headers the dictionary does not know).
+pub fn find_header(rows: &[Vec<String>], user: Option<&ColumnMapping>) -> Option<(usize, bool)> {
+    let known = |c: &String| {
+        field_for_header(c).is_some() || user.and_then(|m| m.field_of(c)).is_some_and(|f| f != Field::Ignore)
+    };
+    let at = rows.iter().take(15).position(|r| r.iter().filter(|c| known(c)).count() >= 2)?;
     let two_rows = rows
         .get(at + 1)
         .is_some_and(|next| next.iter().any(|c| !c.trim().is_empty()) && next.iter().all(|c| is_sub_header(c)));
@@ -221,6 +260,149 @@ pub fn header_texts(rows: &[Vec<String>], at: usize, two_rows: bool) -> Vec<Stri
         out.push(combined);
     }
     out
+}
+
+/// One problem of a column mapping sent by a client: where (`columns[2].field`) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingProblem {
+    pub path: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// Most columns a mapping may name (a sheet has at most `MAX_COLUMNS`).
+const MAX_MAPPING_COLUMNS: usize = super::MAX_COLUMNS;
+
+/// Read a column mapping sent by a client (`{"columns": [{"header", "field", "index"?, "unit"?}]}`,
+/// as a dry run returns it), checking every column: unknown field names, empty or repeated
+/// headers and unknown units are reported by path, all at once.
+pub fn parse_mapping(value: &serde_json::Value) -> Result<ColumnMapping, Vec<MappingProblem>> {
+    let problem = |path: String, zh: String, en: String| MappingProblem { path, message_zh: zh, message_en: en };
+    let known = || Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+    let Some(columns) = value.get("columns").and_then(|c| c.as_array()) else {
+        return Err(vec![problem(
+            "columns".into(),
+            "列映射应为{\"columns\": [{\"header\": 列名, \"field\": 字段}]}".into(),
+            "a column mapping is {\"columns\": [{\"header\": …, \"field\": …}]}".into(),
+        )]);
+    };
+    let mut problems = Vec::new();
+    if columns.len() > MAX_MAPPING_COLUMNS {
+        problems.push(problem(
+            "columns".into(),
+            format!("列映射最多{MAX_MAPPING_COLUMNS}列"),
+            format!("a column mapping has at most {MAX_MAPPING_COLUMNS} columns"),
+        ));
+        return Err(problems);
+    }
+    let mut out = Vec::with_capacity(columns.len());
+    let mut seen: Vec<String> = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        let at = |what: &str| format!("columns[{i}].{what}");
+        let header = c.get("header").and_then(|h| h.as_str()).map(str::trim).unwrap_or_default();
+        if header.is_empty() {
+            problems.push(problem(at("header"), "请填写列名".into(), "the header text is missing".into()));
+        } else if header.chars().count() > 200 {
+            problems.push(problem(
+                at("header"),
+                "列名过长(上限200字)".into(),
+                "the header text is too long (limit 200)".into(),
+            ));
+        } else if seen.contains(&header_key(header)) {
+            problems.push(problem(
+                at("header"),
+                format!("列“{header}”重复"),
+                format!("column \"{header}\" is named twice"),
+            ));
+        } else {
+            seen.push(header_key(header));
+        }
+        let field = match c.get("field").and_then(|f| f.as_str()) {
+            Some(name) => match Field::from_name(name.trim()) {
+                Some(f) => Some(f),
+                None => {
+                    problems.push(problem(
+                        at("field"),
+                        format!("未知的字段名“{name}”(列“{header}”);可用:{}", known()),
+                        format!("unknown field name \"{name}\" (column \"{header}\"); known: {}", known()),
+                    ));
+                    None
+                }
+            },
+            None => {
+                problems.push(problem(
+                    at("field"),
+                    format!("请为列“{header}”选择字段"),
+                    format!("no field for column \"{header}\""),
+                ));
+                None
+            }
+        };
+        let index = match c.get("index") {
+            None | Some(serde_json::Value::Null) => Some(0),
+            Some(v) => {
+                let index = v.as_u64().and_then(|n| usize::try_from(n).ok()).filter(|n| *n < super::MAX_COLUMNS);
+                if index.is_none() {
+                    problems.push(problem(
+                        at("index"),
+                        format!("列序号应为0至{}之间的整数", super::MAX_COLUMNS - 1),
+                        format!("the column index must be an integer from 0 to {}", super::MAX_COLUMNS - 1),
+                    ));
+                }
+                index
+            }
+        };
+        let unit = match c.get("unit") {
+            None | Some(serde_json::Value::Null) => Some(None),
+            Some(v) => match serde_json::from_value::<MoneyUnit>(v.clone()) {
+                Ok(u) => Some(Some(u)),
+                Err(_) => {
+                    problems.push(problem(
+                        at("unit"),
+                        format!("未知的金额单位{v}(应为yuan、wan或yi)"),
+                        format!("unknown money unit {v} (yuan, wan or yi)"),
+                    ));
+                    None
+                }
+            },
+        };
+        if let (Some(field), Some(index), Some(unit)) = (field, index, unit) {
+            out.push(MappedColumn { index, header: header.to_string(), field, unit });
+        }
+    }
+    if problems.is_empty() { Ok(ColumnMapping { columns: out }) } else { Err(problems) }
+}
+
+/// A name to save a mapping under: trimmed, 1 to 64 characters, no `/` or control characters.
+pub fn check_mapping_name(name: &str) -> Result<String, MappingProblem> {
+    let name = name.trim();
+    let bad = |zh: &str, en: &str| MappingProblem { path: "name".into(), message_zh: zh.into(), message_en: en.into() };
+    if name.is_empty() {
+        return Err(bad("请填写列映射名称", "the mapping needs a name"));
+    }
+    if name.chars().count() > 64 {
+        return Err(bad("列映射名称过长(上限64字)", "the mapping name is too long (limit 64 characters)"));
+    }
+    if name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        return Err(bad(
+            "列映射名称不能含“/”“\\”或控制字符",
+            "the mapping name may not contain /, \\ or control characters",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Combine a mapping corrected on the page with a saved one: the corrections win for the headers
+/// they name; the saved mapping covers the rest.
+pub fn overlay(corrected: Option<ColumnMapping>, saved: Option<ColumnMapping>) -> Option<ColumnMapping> {
+    match (corrected, saved) {
+        (Some(mut c), Some(s)) => {
+            let named: Vec<String> = c.columns.iter().map(|x| header_key(&x.header)).collect();
+            c.columns.extend(s.columns.into_iter().filter(|x| !named.contains(&header_key(&x.header))));
+            Some(c)
+        }
+        (c, s) => c.or(s),
+    }
 }
 
 /// Map header texts; a user-supplied mapping wins for the headers it names.
@@ -303,7 +485,7 @@ mod tests {
             s(&["", "", "亿元", "计划", "实际", "计划", "实际"]),
             s(&["1", "某项目", "5", "2026.3", "", "2027.6", ""]),
         ];
-        assert_eq!(find_header(&rows), Some((0, true)));
+        assert_eq!(find_header(&rows, None), Some((0, true)));
         let h = header_texts(&rows, 0, true);
         assert_eq!(
             h,
@@ -339,5 +521,68 @@ mod tests {
         let (m2, unmapped2) = map_columns(&headers, Some(&back));
         assert_eq!(m2.column(Field::Town).map(|c| c.index), Some(1));
         assert_eq!(unmapped2, ["建设内容"]);
+    }
+
+    #[test]
+    fn client_mappings_are_checked_column_by_column() {
+        let ok = serde_json::json!({"columns": [
+            {"header": " 地址 ", "field": "town"},
+            {"index": 3, "header": "金额(万元)", "field": "total_investment", "unit": "wan"},
+        ]});
+        let m = parse_mapping(&ok).expect("valid");
+        assert_eq!(m.columns[0], MappedColumn { index: 0, header: "地址".into(), field: Field::Town, unit: None });
+        assert_eq!(m.columns[1].unit, Some(MoneyUnit::Wan));
+        // Every problem at once, each under its path, in both languages.
+        let bad = serde_json::json!({"columns": [
+            {"header": "地址", "field": "townn"},
+            {"header": "地 址", "field": "name"},
+            {"header": "", "field": "code"},
+            {"header": "金额", "field": "total_investment", "unit": "usd"},
+            {"header": "x", "field": "name", "index": -1},
+        ]});
+        let problems = parse_mapping(&bad).expect_err("invalid");
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["columns[0].field", "columns[1].header", "columns[2].header", "columns[3].unit", "columns[4].index"]
+        );
+        assert!(problems[0].message_zh.contains("townn") && problems[0].message_en.contains("unknown field name"));
+        assert!(problems[0].message_en.contains("total_investment"), "lists the known names");
+        assert!(parse_mapping(&serde_json::json!({"columns": {}})).is_err());
+        assert!(parse_mapping(&serde_json::json!([])).is_err());
+        for f in Field::ALL {
+            assert_eq!(Field::from_name(&f.name()), Some(*f));
+        }
+    }
+
+    #[test]
+    fn mapping_names() {
+        assert_eq!(check_mapping_name("  镇街台账 2026 "), Ok("镇街台账 2026".to_string()));
+        for bad in ["", "   ", "a/b", "a\\b", "a\nb", &"长".repeat(65)] {
+            assert!(check_mapping_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn corrections_win_over_a_saved_mapping() {
+        let col = |header: &str, field| MappedColumn { index: 0, header: header.into(), field, unit: None };
+        let saved = ColumnMapping { columns: vec![col("地址", Field::Town), col("企业", Field::Company)] };
+        let corrected = ColumnMapping { columns: vec![col("企 业", Field::Ignore)] };
+        let m = overlay(Some(corrected), Some(saved.clone())).expect("some");
+        assert_eq!(m.field_of("企业"), Some(Field::Ignore));
+        assert_eq!(m.field_of("地址"), Some(Field::Town));
+        assert_eq!(overlay(None, Some(saved.clone())), Some(saved));
+        assert_eq!(overlay(None, None), None);
+    }
+
+    #[test]
+    fn a_saved_mapping_finds_a_header_the_dictionary_does_not_know() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let rows = vec![s(&["镇街报送"]), s(&["项目名称", "位置", "金额(万元)"]), s(&["某项目", "西岗", "500"])];
+        assert_eq!(find_header(&rows, None), None);
+        let user = ColumnMapping {
+            columns: vec![MappedColumn { index: 1, header: "位置".into(), field: Field::Town, unit: None }],
+        };
+        assert_eq!(find_header(&rows, Some(&user)), Some((1, false)));
     }
 }

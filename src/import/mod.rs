@@ -10,7 +10,9 @@ pub mod values;
 #[cfg(test)]
 mod tests;
 
-pub use mapping::{ColumnMapping, Field, MappedColumn, field_for_header};
+pub use mapping::{
+    ColumnMapping, Field, MappedColumn, MappingProblem, check_mapping_name, field_for_header, overlay, parse_mapping,
+};
 pub use values::{DatePrecision, DateValue, PlannedDate, normalize_name};
 
 use crate::domain::chain::Chain;
@@ -204,6 +206,32 @@ fn split_message(msg: &str) -> (String, String) {
 
 /// Interpret a table as a ledger of projects.
 pub fn interpret(table: &RawTable, towns: &TownLayer, options: &ImportOptions) -> Interpretation {
+    interpret_with_progress(table, towns, options, &mut |_| {})
+}
+
+/// How often (in rows) the progress callbacks of `interpret_with_progress` and
+/// `plan::plan_with_progress` are called.
+pub const PROGRESS_EVERY: usize = 500;
+
+/// `interpret`, calling `progress` with the number of sheet rows done (every `PROGRESS_EVERY`
+/// rows, and once at the end with `table.rows.len()`).
+pub fn interpret_with_progress(
+    table: &RawTable,
+    towns: &TownLayer,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(usize),
+) -> Interpretation {
+    let out = interpret_rows(table, towns, options, progress);
+    progress(table.rows.len());
+    out
+}
+
+fn interpret_rows(
+    table: &RawTable,
+    towns: &TownLayer,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(usize),
+) -> Interpretation {
     let mut out = Interpretation {
         header_row: 0,
         mapping: ColumnMapping::default(),
@@ -214,7 +242,7 @@ pub fn interpret(table: &RawTable, towns: &TownLayer, options: &ImportOptions) -
         errors: vec![],
     };
     let rows = &table.rows;
-    let Some((at, two_rows)) = mapping::find_header(rows) else {
+    let Some((at, two_rows)) = mapping::find_header(rows, options.mapping.as_ref()) else {
         out.errors.push(err(
             0,
             "",
@@ -261,6 +289,9 @@ pub fn interpret(table: &RawTable, towns: &TownLayer, options: &ImportOptions) -
     let mut section_level: Option<ListLevel> = None;
     for (i, r) in rows.iter().enumerate().skip(first_data) {
         let row_no = i + 1;
+        if row_no % PROGRESS_EVERY == 0 {
+            progress(row_no);
+        }
         let filled: Vec<&String> = r.iter().filter(|c| !c.trim().is_empty()).collect();
         if filled.is_empty() {
             out.skipped.push(Skipped { row: row_no, reason: "空行 / blank row".into() });

@@ -259,6 +259,38 @@ pub fn plan(
     year: i32,
     now: DateTime<Utc>,
 ) -> ImportPlan {
+    plan_with_progress(file, sheet, interpretation, existing, towns, year, now, &mut |_| {})
+}
+
+/// `plan`, calling `progress` with the number of interpreted rows planned (every
+/// `PROGRESS_EVERY` rows, and once at the end with `interpretation.rows.len()`).
+#[allow(clippy::too_many_arguments)]
+pub fn plan_with_progress(
+    file: &str,
+    sheet: &str,
+    interpretation: &Interpretation,
+    existing: &[Project],
+    towns: &TownLayer,
+    year: i32,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize),
+) -> ImportPlan {
+    let out = plan_rows(file, sheet, interpretation, existing, towns, year, now, progress);
+    progress(interpretation.rows.len());
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_rows(
+    file: &str,
+    sheet: &str,
+    interpretation: &Interpretation,
+    existing: &[Project],
+    towns: &TownLayer,
+    year: i32,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize),
+) -> ImportPlan {
     let today = crate::domain::calendar::civil_date(now);
     let by_code: HashMap<&str, &Project> = existing.iter().map(|p| (p.code.as_str(), p)).collect();
     let mut by_name: HashMap<String, Vec<&Project>> = HashMap::new();
@@ -283,7 +315,10 @@ pub fn plan(
     };
     // Two rows of the same file naming the same new project: the second is a duplicate.
     let mut created: HashMap<String, usize> = HashMap::new();
-    for row in &interpretation.rows {
+    for (done, row) in interpretation.rows.iter().enumerate() {
+        if done > 0 && done % super::PROGRESS_EVERY == 0 {
+            progress(done);
+        }
         let input = &row.input;
         let code_match = input.code.as_deref().and_then(|c| by_code.get(c.trim()).copied());
         let key = normalize_name(&input.name, input.company.as_deref());

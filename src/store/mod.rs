@@ -260,4 +260,40 @@ impl Store {
     pub async fn data_revision(&self) -> StoreResult<i64> {
         on_backend!(self, b => b.data_revision().await)
     }
+
+    /// `apply_changes`, calling `progress` with the number of changes written so far (creations
+    /// are written in multi-row batches, so it advances a batch at a time).
+    pub async fn apply_changes_reporting(
+        &self,
+        changes: Vec<ImportChange>,
+        now: DateTime<Utc>,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<Vec<i64>> {
+        on_backend!(self, b => b.apply_changes_reporting(changes, now, progress).await)
+    }
+
+    /// The saved column mappings of spreadsheet imports, by name.
+    pub async fn import_mappings(&self) -> StoreResult<Vec<SavedMapping>> {
+        on_backend!(self, b => b.import_mappings().await)
+    }
+
+    pub async fn import_mapping(&self, name: &str) -> StoreResult<Option<SavedMapping>> {
+        on_backend!(self, b => b.import_mapping(name).await)
+    }
+
+    /// Save a column mapping under `name` (replacing one of the same name), audited.
+    pub async fn put_import_mapping(
+        &self,
+        name: &str,
+        mapping: &crate::import::ColumnMapping,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SavedMapping> {
+        on_backend!(self, b => b.put_import_mapping(name, mapping, actor, now).await)
+    }
+
+    /// Delete a saved column mapping, audited; false if there was none.
+    pub async fn delete_import_mapping(&self, name: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<bool> {
+        on_backend!(self, b => b.delete_import_mapping(name, actor, now).await)
+    }
 }

@@ -116,3 +116,12 @@ pub struct AuditRecord {
     pub before: Option<sqlx::types::Json<serde_json::Value>>,
     pub after: Option<sqlx::types::Json<serde_json::Value>>,
 }
+
+/// A spreadsheet column mapping saved under a name, to reuse on the next file of the same layout.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedMapping {
+    pub name: String,
+    pub mapping: crate::import::ColumnMapping,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}

@@ -531,6 +531,131 @@ async fn write_details(conn: &mut Conn, p: &Project, previous: Option<&Project>)
     Ok(())
 }
 
+/// The columns of a new project row, in the order `push_new_project` binds them.
+const NEW_PROJECT_COLUMNS: &str = "code, name, company, town_code, zone, chain, total_investment_yuan, tier, status, state, \
+     state_reason, lon, lat, location_precision, outside_county, address, responsible_unit, responsible_leader, sample, \
+     version, created_at, updated_at";
+const NEW_PROJECT_BINDS: usize = 22;
+
+/// The most bind parameters one statement may carry on this backend: SQLite's limit
+/// (`SQLITE_MAX_VARIABLE_NUMBER`, 32 766) or PostgreSQL's (65 535, a 16-bit count in the protocol).
+fn max_binds() -> usize {
+    if <Db as sqlx::Database>::NAME == "PostgreSQL" { 65_535 } else { 32_766 }
+}
+
+/// Beyond this many rows a multi-row statement only gets longer to parse, not faster.
+const MAX_ROWS_PER_STATEMENT: usize = 1_000;
+
+/// Rows per multi-row statement for rows of `binds_per_row` parameters.
+fn rows_per_statement(binds_per_row: usize) -> usize {
+    (max_binds() / binds_per_row.max(1)).clamp(1, MAX_ROWS_PER_STATEMENT)
+}
+
+/// Projects created per round of statements (project rows, codes, details, audit records).
+fn projects_per_batch() -> usize {
+    rows_per_statement(NEW_PROJECT_BINDS)
+}
+
+type Values<'b, 'args> = sqlx::query_builder::Separated<'b, 'args, Db, &'static str>;
+
+/// `{insert} VALUES (…), (…), …` for every row, in as few statements as the bind limit allows;
+/// `push` binds one row's `binds_per_row` values.
+async fn insert_rows<'r, T: Sync>(
+    conn: &mut Conn,
+    insert: &str,
+    binds_per_row: usize,
+    rows: &'r [T],
+    push: impl Fn(&mut Values<'_, 'r>, &'r T) + Send,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(rows_per_statement(binds_per_row)) {
+        let mut qb = QueryBuilder::<Db>::new(insert);
+        qb.push_values(chunk, |mut b, row| push(&mut b, row));
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `(v1, v2, …)` for an `IN` list.
+fn push_in_list<'args, T>(qb: &mut QueryBuilder<'args, Db>, values: impl IntoIterator<Item = T>)
+where
+    T: 'args + sqlx::Encode<'args, Db> + sqlx::Type<Db>,
+{
+    qb.push("(");
+    let mut list = qb.separated(", ");
+    for v in values {
+        list.push_bind(v);
+    }
+    qb.push(")");
+}
+
+/// The first of `codes` that a stored project already has (visible to this transaction).
+async fn taken_code(conn: &mut Conn, codes: &[&str]) -> StoreResult<Option<String>> {
+    for chunk in codes.chunks(rows_per_statement(1)) {
+        let mut qb = QueryBuilder::<Db>::new("SELECT code FROM projects WHERE code IN ");
+        push_in_list(&mut qb, chunk.iter().copied());
+        qb.push(" ORDER BY code LIMIT 1");
+        let found: Option<String> = qb.build_query_scalar().fetch_optional(&mut *conn).await?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+/// The code generated for a project created without one. `GENERATED_CODE_SQL` computes the same
+/// in SQL (both backends), so the codes of a whole batch are set in one statement.
+fn generated_code(id: i64) -> String {
+    format!("KP{id:06}")
+}
+
+const GENERATED_CODE_SQL: &str = "CASE WHEN id < 1000000 THEN 'KP' || SUBSTR(CAST(1000000 + id AS TEXT), 2) \
+     ELSE 'KP' || CAST(id AS TEXT) END";
+
+/// From this many projects on, `insert_projects` renders the audit snapshots on a blocking
+/// thread while the details are written.
+const SNAPSHOTS_ON_A_THREAD: usize = 64;
+
+/// The `after` of each new project's audit record: `audit_snapshot` without its copy (a new
+/// project has no reports to leave out), through a `Value` so that the JSON is the same text as
+/// every other audit record's (keys in order).
+fn audit_snapshots(projects: &[Project]) -> serde_json::Result<Vec<Box<serde_json::value::RawValue>>> {
+    projects.iter().map(|p| serde_json::to_value(p).and_then(|v| serde_json::value::to_raw_value(&v))).collect()
+}
+
+/// A project to create, who creates it (an import names its file and row), and its state when
+/// it is not active (the demo year).
+struct NewRow {
+    project: NewProject,
+    actor: Actor,
+    state: Option<(State, String)>,
+}
+
+/// Bind the values of one new project row, in `NEW_PROJECT_COLUMNS` order.
+fn push_new_project<'args>(b: &mut Values<'_, 'args>, p: &'args Project, code: Option<&'args str>) {
+    b.push_bind(code)
+        .push_bind(&p.name)
+        .push_bind(&p.company)
+        .push_bind(&p.town.code)
+        .push_bind(&p.zone)
+        .push_bind(p.chain.code())
+        .push_bind(p.total_investment_yuan.0)
+        .push_bind(p.tier.code())
+        .push_bind(p.status.code())
+        .push_bind(p.state.code())
+        .push_bind(&p.state_reason)
+        .push_bind(p.location.lon)
+        .push_bind(p.location.lat)
+        .push_bind(p.location.precision.code())
+        .push_bind(p.location.outside_county)
+        .push_bind(&p.address)
+        .push_bind(&p.responsible_unit)
+        .push_bind(&p.responsible_leader)
+        .push_bind(p.sample)
+        .push_bind(p.version)
+        .push_bind(p.created_at)
+        .push_bind(p.updated_at);
+}
+
 async fn insert_project(
     conn: &mut Conn,
     new: NewProject,
@@ -538,82 +663,226 @@ async fn insert_project(
     now: DateTime<Utc>,
     state: Option<(State, String)>,
 ) -> StoreResult<Project> {
+    let mut stored = insert_projects(conn, vec![NewRow { project: new, actor: actor.clone(), state }], now).await?;
+    stored.pop().ok_or_else(|| StoreError::Corrupt("a created project was not returned".into()))
+}
+
+/// Create projects with multi-row statements: the project rows (`RETURNING id`), the generated
+/// codes, milestones, re-plans, list memberships and one `create` audit record per project, in
+/// statements of up to `MAX_ROWS_PER_STATEMENT` rows. Runs inside the caller's transaction;
+/// returns the projects as stored, in the order given. The same rows and audit records as
+/// creating them one by one.
+async fn insert_projects(conn: &mut Conn, rows: Vec<NewRow>, now: DateTime<Utc>) -> StoreResult<Vec<Project>> {
     use chrono::SubsecRound;
+    use std::collections::HashSet;
     let now = now.trunc_subsecs(6);
-    let (state, state_reason) = state.map_or((State::Active, None), |(s, r)| (s, Some(r)));
-    let mut p = Project {
-        id: 0,
-        code: new.code.clone().unwrap_or_default(),
-        name: new.name,
-        company: new.company,
-        town: TownRef { code: new.town_code, name: String::new() },
-        zone: new.zone,
-        chain: new.chain,
-        total_investment_yuan: new.total_investment_yuan,
-        tier: Tier::Below,
-        status: Status::Pipeline,
-        state,
-        state_reason,
-        location: new.location,
-        address: new.address,
-        responsible_unit: new.responsible_unit,
-        responsible_leader: new.responsible_leader,
-        sample: new.sample,
-        milestones: new.milestones,
-        lists: new.lists,
-        reports: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    p.rederive(civil_date(now));
-    let row = sqlx::query(
-        "INSERT INTO projects (code, name, company, town_code, zone, chain, total_investment_yuan, tier, status, state, \
-         state_reason, lon, lat, location_precision, outside_county, address, responsible_unit, responsible_leader, sample, \
-         version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id",
-    )
-    .bind(new.code.as_deref())
-    .pipe(|q| bind_columns(q, &p, now))
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| duplicate_code_or(e, new.code.as_deref()))?;
-    let id: i64 = row.try_get(0)?;
-    p.id = id;
-    if new.code.is_none() {
+    let today = civil_date(now);
+    let mut out = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<NewRow> = rows.by_ref().take(projects_per_batch()).collect();
+        let mut projects = Vec::with_capacity(chunk.len());
+        let mut actors = Vec::with_capacity(chunk.len());
+        let mut given = Vec::with_capacity(chunk.len());
+        for NewRow { project: new, actor, state } in chunk {
+            let (state, state_reason) = state.map_or((State::Active, None), |(s, r)| (s, Some(r)));
+            let mut p = Project {
+                id: 0,
+                code: new.code.clone().unwrap_or_default(),
+                name: new.name,
+                company: new.company,
+                town: TownRef { code: new.town_code, name: String::new() },
+                zone: new.zone,
+                chain: new.chain,
+                total_investment_yuan: new.total_investment_yuan,
+                tier: Tier::Below,
+                status: Status::Pipeline,
+                state,
+                state_reason,
+                location: new.location,
+                address: new.address,
+                responsible_unit: new.responsible_unit,
+                responsible_leader: new.responsible_leader,
+                sample: new.sample,
+                milestones: new.milestones,
+                lists: new.lists,
+                reports: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            p.rederive(today);
+            given.push(new.code.is_some());
+            projects.push(p);
+            actors.push(actor);
+        }
+
+        // Codes given twice, or already taken: refused naming the code (a unique violation
+        // from a multi-row INSERT would not say which).
+        let codes: Vec<&str> = projects.iter().zip(&given).filter(|(_, g)| **g).map(|(p, _)| p.code.as_str()).collect();
+        let mut seen = HashSet::with_capacity(codes.len());
+        if let Some(dup) = codes.iter().find(|c| !seen.insert(**c)) {
+            return Err(StoreError::DuplicateCode(dup.to_string()));
+        }
+        if let Some(taken) = taken_code(conn, &codes).await? {
+            return Err(StoreError::DuplicateCode(taken));
+        }
+        let first_code = codes.first().map(|c| c.to_string());
+
+        // The project rows. Ids are assigned in VALUES order on both backends; the rows come
+        // back sorted by id and are checked against the names sent.
+        let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO projects ({NEW_PROJECT_COLUMNS}) "));
+        qb.push_values(projects.iter().zip(&given), |mut b, (p, g)| {
+            push_new_project(&mut b, p, g.then_some(p.code.as_str()))
+        });
+        qb.push(" RETURNING id, name");
+        let mut returned: Vec<(i64, String)> =
+            qb.build_query_as().fetch_all(&mut *conn).await.map_err(|e| duplicate_code_or(e, first_code.as_deref()))?;
+        drop(qb);
+        returned.sort_unstable_by_key(|(id, _)| *id);
+        if returned.len() != projects.len() || returned.iter().zip(&projects).any(|((_, name), p)| *name != p.name) {
+            return Err(StoreError::Corrupt("created project rows came back out of order".into()));
+        }
+        for ((id, _), p) in returned.into_iter().zip(projects.iter_mut()) {
+            p.id = id;
+        }
+
         // Generated codes follow the row id, so they are unique and never reused.
-        p.code = format!("KP{id:06}");
-        sqlx::query("UPDATE projects SET code = $1 WHERE id = $2")
-            .bind(&p.code)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| duplicate_code_or(e, Some(&p.code)))?;
-    }
-    write_details(&mut *conn, &p, None).await?;
-    // The project as stored is the one in hand (timestamps are at the databases' microsecond
-    // precision already); only the town's name comes from the database. Re-reading every row
-    // would double the cost of a bulk import.
-    let town_name: Option<String> = sqlx::query_scalar("SELECT name FROM towns WHERE code = $1")
-        .bind(&p.town.code)
-        .fetch_optional(&mut *conn)
+        let generated: Vec<i64> = projects.iter().zip(&given).filter(|(_, g)| !**g).map(|(p, _)| p.id).collect();
+        if !generated.is_empty() {
+            let codes: Vec<String> = generated.iter().map(|id| generated_code(*id)).collect();
+            let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+            if let Some(taken) = taken_code(conn, &refs).await? {
+                return Err(StoreError::DuplicateCode(taken));
+            }
+            for ids in generated.chunks(rows_per_statement(1)) {
+                let mut qb =
+                    QueryBuilder::<Db>::new(format!("UPDATE projects SET code = {GENERATED_CODE_SQL} WHERE id IN "));
+                push_in_list(&mut qb, ids.iter().copied());
+                qb.build().execute(&mut *conn).await.map_err(|e| duplicate_code_or(e, refs.first().copied()))?;
+            }
+            for (p, g) in projects.iter_mut().zip(&given) {
+                if !g {
+                    p.code = generated_code(p.id);
+                }
+            }
+        }
+
+        // The project as stored is the one in hand (timestamps are at the databases'
+        // microsecond precision already); only the towns' names come from the database.
+        let town_codes: HashSet<&str> = projects.iter().map(|p| p.town.code.as_str()).collect();
+        let mut qb = QueryBuilder::<Db>::new("SELECT code, name FROM towns WHERE code IN ");
+        push_in_list(&mut qb, town_codes.iter().copied());
+        let names: HashMap<String, String> =
+            qb.build_query_as::<(String, String)>().fetch_all(&mut *conn).await?.into_iter().collect();
+        drop(qb);
+        drop(town_codes);
+        for p in projects.iter_mut() {
+            p.town.name = names.get(&p.town.code).cloned().unwrap_or_else(|| p.town.code.clone());
+        }
+
+        // The audit snapshots are rendered on a blocking thread while the database writes the
+        // details: on two cores the client's JSON work and the server's inserts overlap.
+        // A handful (one project from a form) is rendered in place, after the details.
+        let projects = std::sync::Arc::new(projects);
+        let snapshots = (projects.len() >= SNAPSHOTS_ON_A_THREAD).then(|| {
+            let projects = projects.clone();
+            tokio::task::spawn_blocking(move || audit_snapshots(&projects))
+        });
+
+        // Milestones (those with any date), their re-plans and the list memberships.
+        let milestones: Vec<(i64, MilestoneKind, &Milestone)> = projects
+            .iter()
+            .flat_map(|p| MilestoneKind::ALL.iter().map(move |k| (p.id, *k, p.milestones.get(*k))))
+            .filter(|(_, _, m)| **m != Milestone::default())
+            .collect();
+        insert_rows(
+            conn,
+            "INSERT INTO milestones (project_id, kind, baseline, planned, actual) ",
+            5,
+            &milestones,
+            |b, (id, kind, m)| {
+                b.push_bind(*id).push_bind(kind.code()).push_bind(m.baseline).push_bind(m.planned).push_bind(m.actual);
+            },
+        )
         .await?;
-    p.town.name = town_name.unwrap_or_else(|| p.town.code.clone());
-    let stored = p;
-    append_audit(
-        &mut *conn,
-        actor,
-        now,
-        Change {
-            entity: "project",
-            entity_id: id.to_string(),
-            action: "create",
-            before: None,
-            after: Some(stored.audit_snapshot()),
-        },
-    )
-    .await?;
-    Ok(stored)
+        let replans: Vec<(i64, MilestoneKind, &Replan)> =
+            milestones.iter().flat_map(|(id, kind, m)| m.replans.iter().map(move |r| (*id, *kind, r))).collect();
+        insert_rows(
+            conn,
+            "INSERT INTO milestone_replans (project_id, kind, from_date, to_date, reason, actor, at, effective) ",
+            8,
+            &replans,
+            |b, (id, kind, r)| {
+                b.push_bind(*id)
+                    .push_bind(kind.code())
+                    .push_bind(r.from)
+                    .push_bind(r.to)
+                    .push_bind(&r.reason)
+                    .push_bind(&r.actor)
+                    .push_bind(r.at)
+                    .push_bind(r.effective);
+            },
+        )
+        .await?;
+        let lists: Vec<(i64, &Membership)> =
+            projects.iter().flat_map(|p| p.lists.iter().map(move |m| (p.id, m))).collect();
+        insert_rows(
+            conn,
+            "INSERT INTO list_memberships (project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to) ",
+            8,
+            &lists,
+            |b, (id, m)| {
+                b.push_bind(*id)
+                    .push_bind(m.year)
+                    .push_bind(m.list.code())
+                    .push_bind(m.kind.code())
+                    .push_bind(m.build_type.code())
+                    .push_bind(m.annual_plan_yuan.0)
+                    .push_bind(m.effective_from)
+                    .push_bind(m.effective_to);
+            },
+        )
+        .await?;
+        drop(replans);
+        drop(milestones);
+        drop(lists);
+
+        // One `create` audit record per project, with its actor and source (file and row).
+        let snapshots = match snapshots {
+            Some(task) => task.await.map_err(|e| StoreError::Corrupt(format!("audit snapshot: {e}")))?,
+            None => audit_snapshots(&projects),
+        }
+        .map_err(|e| StoreError::Corrupt(format!("audit snapshot: {e}")))?;
+        let audit: Vec<(&Actor, String, Json<&serde_json::value::RawValue>)> = projects
+            .iter()
+            .zip(&actors)
+            .zip(&snapshots)
+            .map(|((p, a), after)| (a, p.id.to_string(), Json(after.as_ref())))
+            .collect();
+        insert_rows(
+            conn,
+            "INSERT INTO audit_log (at, actor, source, entity, entity_id, action, before, after) ",
+            5,
+            &audit,
+            |b, (actor, entity_id, after)| {
+                b.push_bind(now)
+                    .push_bind(&actor.name)
+                    .push_bind(&actor.source)
+                    .push("'project'")
+                    .push_bind(entity_id)
+                    .push("'create'")
+                    .push("NULL")
+                    .push_bind(after);
+            },
+        )
+        .await?;
+        drop(audit);
+        drop(snapshots);
+        // The blocking task dropped its handle when it returned.
+        out.extend(std::sync::Arc::try_unwrap(projects).unwrap_or_else(|shared| (*shared).clone()));
+    }
+    Ok(out)
 }
 
 /// Write `after` over `before` (same id): derived fields, version + 1, changed rows, audit.
@@ -952,12 +1221,34 @@ impl Backend {
     /// An update names the version it was computed from; if the project moved since, nothing
     /// is written (409), so an import never overwrites a concurrent edit.
     pub async fn apply_changes(&self, changes: Vec<ImportChange>, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+        self.apply_changes_reporting(changes, now, &|_| {}).await
+    }
+
+    /// `apply_changes`, calling `progress` with the number of changes written so far.
+    /// Consecutive creations go in multi-row statements (`insert_projects`); each update is
+    /// read, version-checked and rewritten on its own.
+    pub async fn apply_changes_reporting(
+        &self,
+        changes: Vec<ImportChange>,
+        now: DateTime<Utc>,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<Vec<i64>> {
         let mut tx = begin_write(&self.write_pool).await?;
         let mut ids = Vec::with_capacity(changes.len());
-        for change in changes {
+        let mut changes = changes.into_iter().peekable();
+        while let Some(change) = changes.next() {
             match change {
                 ImportChange::Create { project, actor } => {
-                    ids.push(insert_project(&mut tx, project, &actor, now, None).await?.id);
+                    let mut batch = vec![NewRow { project, actor, state: None }];
+                    while batch.len() < projects_per_batch() {
+                        match changes.next_if(|c| matches!(c, ImportChange::Create { .. })) {
+                            Some(ImportChange::Create { project, actor }) => {
+                                batch.push(NewRow { project, actor, state: None })
+                            }
+                            _ => break,
+                        }
+                    }
+                    ids.extend(insert_projects(&mut tx, batch, now).await?.iter().map(|p| p.id));
                 }
                 ImportChange::Update { expected_version, after, actor } => {
                     let before = load_project(&mut tx, after.id, false).await?;
@@ -967,6 +1258,7 @@ impl Backend {
                     ids.push(update_project(&mut tx, &before, after, "import", &actor, now).await?.id);
                 }
             }
+            progress(ids.len());
         }
         tx.commit().await?;
         Ok(ids)
@@ -1153,5 +1445,106 @@ impl Backend {
         rows.into_iter()
             .map(|r| Ok((r.try_get("week")?, r.try_get("published_at")?, r.try_get("published_by")?)))
             .collect()
+    }
+}
+
+/// Saved column mappings of spreadsheet imports (`import_mappings`).
+impl Backend {
+    fn saved_mapping(row: (String, String, DateTime<Utc>, String)) -> StoreResult<super::SavedMapping> {
+        let (name, mapping, updated_at, updated_by) = row;
+        let mapping =
+            serde_json::from_str(&mapping).map_err(|e| StoreError::Corrupt(format!("import mapping {name:?}: {e}")))?;
+        Ok(super::SavedMapping { name, mapping, updated_at, updated_by })
+    }
+
+    pub async fn import_mappings(&self) -> StoreResult<Vec<super::SavedMapping>> {
+        let rows: Vec<(String, String, DateTime<Utc>, String)> =
+            sqlx::query_as("SELECT name, mapping, updated_at, updated_by FROM import_mappings ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(Backend::saved_mapping).collect()
+    }
+
+    pub async fn import_mapping(&self, name: &str) -> StoreResult<Option<super::SavedMapping>> {
+        let row: Option<(String, String, DateTime<Utc>, String)> =
+            sqlx::query_as("SELECT name, mapping, updated_at, updated_by FROM import_mappings WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(Backend::saved_mapping).transpose()
+    }
+
+    /// Save (create or replace) a mapping under `name`, with its audit record.
+    pub async fn put_import_mapping(
+        &self,
+        name: &str,
+        mapping: &crate::import::ColumnMapping,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<super::SavedMapping> {
+        use chrono::SubsecRound;
+        let now = now.trunc_subsecs(6);
+        let body = serde_json::to_string(mapping).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = begin_write(&self.write_pool).await?;
+        let before: Option<String> = sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO import_mappings (name, mapping, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (name) DO UPDATE SET mapping = $2, updated_at = $3, updated_by = $4",
+        )
+        .bind(name)
+        .bind(&body)
+        .bind(now)
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                entity: "import_mapping",
+                entity_id: name.to_string(),
+                action: if before.is_some() { "replace" } else { "create" },
+                before: before.and_then(|b| serde_json::from_str(&b).ok()),
+                after: serde_json::to_value(mapping).ok(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(super::SavedMapping {
+            name: name.to_string(),
+            mapping: mapping.clone(),
+            updated_at: now,
+            updated_by: actor.name.clone(),
+        })
+    }
+
+    /// Delete a saved mapping; false if there was none.
+    pub async fn delete_import_mapping(&self, name: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<bool> {
+        let mut tx = begin_write(&self.write_pool).await?;
+        let before: Option<String> = sqlx::query_scalar("SELECT mapping FROM import_mappings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(before) = before else { return Ok(false) };
+        sqlx::query("DELETE FROM import_mappings WHERE name = $1").bind(name).execute(&mut *tx).await?;
+        append_audit(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                entity: "import_mapping",
+                entity_id: name.to_string(),
+                action: "delete",
+                before: serde_json::from_str(&before).ok(),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

@@ -129,3 +129,11 @@ export const api = {
     request<CommitResult>('POST', `/api/imports?${importQuery({ ...o, dryRun: false })}`, buildImportForm(file, file.name, o.mapping)),
   publish: (week: string) => request<PublishedWeek>('POST', `/api/reports/weekly/${encodeURIComponent(week)}/publish`),
 }
+
+/** Column mappings saved on the server for the import page (`/api/import-mappings`). */
+export const importMappingsApi = {
+  list: () => get<{ items: import('./importPlan').SavedMapping[] }>('/api/import-mappings'),
+  save: (name: string, mapping: import('./importPlan').SavedColumnMapping) =>
+    request<import('./importPlan').SavedMapping>('PUT', `/api/import-mappings/${encodeURIComponent(name.trim())}`, mapping),
+  remove: (name: string) => request<null>('DELETE', `/api/import-mappings/${encodeURIComponent(name)}`),
+}

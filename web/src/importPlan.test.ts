@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  bilingualPart, buildImportForm, groupErrorsByRow, importQuery, needsValidOnly, planCounts, withColumnField,
+  bilingualPart, buildImportForm, defaultMappingName, groupErrorsByRow, importQuery, mappingNameProblem, mappingToSave,
+  needsValidOnly, planCounts, savedMappingText, withColumnField,
   type CellError, type ColumnMapping, type ImportPlan,
 } from './importPlan'
 
@@ -62,5 +63,46 @@ describe('import helpers', () => {
     expect(bilingualPart('合计行 / total row', 'zh-TW')).toBe('合计行')
     expect(bilingualPart('分组标题行“A / B” / section heading', 'zh-CN')).toBe('分组标题行“A / B”')
     expect(bilingualPart('plain', 'en')).toBe('plain')
+  })
+
+  it('names a saved mapping in the query', () => {
+    expect(importQuery({ year: 2026, dryRun: true, mappingName: '镇街 格式' })).toBe(
+      'dry_run=true&year=2026&mapping=%E9%95%87%E8%A1%97+%E6%A0%BC%E5%BC%8F',
+    )
+    expect(importQuery({ year: 2026, dryRun: false, mappingName: null })).toBe('dry_run=false&year=2026')
+  })
+
+  it('saves the mapped columns and remembers the left-out ones as ignored', () => {
+    const m: ColumnMapping = {
+      columns: [
+        { index: 1, header: '项目名称', field: 'name', unit: null },
+        { index: 3, header: '金额(万元)', field: 'total_investment', unit: 'wan' },
+      ],
+    }
+    expect(mappingToSave(m, ['联系电话', '项目 名称', '联系电话'])).toEqual({
+      columns: [
+        { index: 1, header: '项目名称', field: 'name' },
+        { index: 3, header: '金额(万元)', field: 'total_investment' },
+        { header: '联系电话', field: 'ignore' },
+      ],
+    })
+  })
+
+  it('checks names as the server does', () => {
+    expect(mappingNameProblem(' 镇街格式 ')).toBeNull()
+    expect(mappingNameProblem('  ')).toBe('empty')
+    expect(mappingNameProblem('长'.repeat(65))).toBe('long')
+    expect(mappingNameProblem('长'.repeat(64))).toBeNull()
+    expect(mappingNameProblem('a/b')).toBe('chars')
+    expect(mappingNameProblem('a\\b')).toBe('chars')
+    expect(mappingNameProblem('a\tb')).toBe('chars')
+    expect(defaultMappingName('2026年台账.XLSX')).toBe('2026年台账')
+    expect(defaultMappingName('a/b.csv')).toBe('ab')
+  })
+
+  it('speaks every language of the app', () => {
+    expect(savedMappingText('en', 'done', { name: 'A' })).toBe('Column mapping “A” saved')
+    expect(savedMappingText('zh-TW', 'save')).toBe('儲存欄位對應')
+    expect(savedMappingText('xx', 'save')).toBe('保存列映射')
   })
 })
