@@ -358,6 +358,11 @@ async fn wrong_password_and_unknown_user_look_the_same(app: &TestApp) {
     assert!(unknown * 3 > known, "unknown {unknown:?} vs known {known:?}: the decoy hash is missing");
     // Names are case-insensitive.
     assert_eq!(login(app, " ZHANG ", PASSWORD).await.status, StatusCode::OK);
+    // A name no one has (too long, control characters) is refused like any other.
+    let long = login(app, &"x".repeat(100_000), "whatever").await;
+    assert_eq!(long.json(), wrong.json());
+    let forged = login(app, "zhang\nINFO signed in", "whatever").await;
+    assert_eq!(forged.json(), wrong.json());
     // Malformed bodies are 4xx, never 500.
     let r =
         app.call_with(Method::POST, "/api/login", Some(json!({"username": "zhang"})), &[("x-anonymous", "1")]).await;
@@ -694,6 +699,15 @@ async fn town_editors_stay_in_their_towns(app: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&format!("/api/projects/{a}")).await.json()["town"]["code"], town_a.as_str());
+    // An editor's withdrawal cannot be undone by the town editor.
+    let editor = app.token(Role::Editor, &[], "editor").await;
+    let r = app
+        .call_as(&editor, Method::POST, &format!("/api/projects/{a}/withdraw"), Some(json!({"reason": "撤资"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", text(&r));
+    let r = app.call_as(&t, Method::POST, &format!("/api/projects/{a}/resume"), Some(json!({"reason": "恢复"}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", text(&r));
+    assert_eq!(app.get(&format!("/api/projects/{a}")).await.json()["state"], "withdrawn");
     // Nor by import, nor by creating.
     let r = app.call_as(&t, Method::POST, "/api/projects", Some(project("新", "西岗镇"))).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -908,6 +922,7 @@ async fn every_write_is_attributed(app: &TestApp) {
     assert!(r["total"].as_i64().unwrap_or(0) >= 9);
     assert_eq!(app.get("/api/audit?from=2026-11-28").await.json()["total"], 0);
     assert_eq!(app.get("/api/audit?from=yesterday").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/api/audit?from=262143-12-31").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.get("/api/audit?limit=0").await.status, StatusCode::BAD_REQUEST);
     // SQL metacharacters are only text.
     for evil in ["' OR 1=1 --", "%", "_", "\\", "\"; DROP TABLE audit_log; --"] {
@@ -1040,6 +1055,31 @@ async fn the_public_map_shows_five_fields() {
     assert_eq!(keys, ["chain", "id", "name", "status", "tier", "town", "town_name"]);
     let towns = app.call_with(Method::GET, "/api/towns.geojson", None, &[("x-anonymous", "1")]).await.json();
     assert!(towns["features"][0]["properties"].get("investment_yuan").is_none(), "no money on the public map");
+    // The public map's search looks at names only: it does not reveal companies or codes.
+    let by_name = app
+        .call_with(
+            Method::GET,
+            &format!("/api/projects.geojson?q={}", url_encode("公开")),
+            None,
+            &[("x-anonymous", "1")],
+        )
+        .await;
+    assert_eq!(by_name.json()["features"].as_array().map(Vec::len), Some(1));
+    let by_company = app
+        .call_with(
+            Method::GET,
+            &format!("/api/projects.geojson?q={}", url_encode("示例新材料")),
+            None,
+            &[("x-anonymous", "1")],
+        )
+        .await;
+    assert_eq!(by_company.json()["features"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        app.get(&format!("/api/projects.geojson?q={}", url_encode("示例新材料"))).await.json()["features"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
     let signed_in = app.get("/api/towns.geojson").await.json();
     assert!(signed_in["features"][0]["properties"].get("investment_yuan").is_some());
     for path in ["/api/projects", "/api/indicators", "/api/exports/projects.geojson", "/api/projects.geojson?light=red"]

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::{Router, response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub fn routes() -> Router<AppState> {
@@ -35,6 +35,12 @@ pub fn routes() -> Router<AppState> {
 fn no_such_user(e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "用户不存在", "no such user"),
+        StoreError::Conflict { current } => ApiError::new(
+            StatusCode::CONFLICT,
+            "version_conflict",
+            format!("该用户已被其他管理员修改(当前版本{current}),请刷新后重试"),
+            format!("another administrator changed this user (now at version {current}); reload and try again"),
+        ),
         other => other.into(),
     }
 }
@@ -255,13 +261,16 @@ struct AuditParams {
 
 /// Midnight in Beijing at the start of `date` (`to` is inclusive: the day after's midnight).
 fn day_start(field: &str, text: &str, next: bool) -> Result<DateTime<Utc>, ApiError> {
-    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::field(FieldError::new(
-            field,
-            format!("日期“{text}”格式应为YYYY-MM-DD"),
-            format!("date \"{text}\" must be YYYY-MM-DD"),
-        ))
-    })?;
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=2200).contains(&d.year()))
+        .ok_or_else(|| {
+            ApiError::field(FieldError::new(
+                field,
+                format!("日期“{text}”格式应为YYYY-MM-DD"),
+                format!("date \"{text}\" must be YYYY-MM-DD"),
+            ))
+        })?;
     let date = if next { date.succ_opt().unwrap_or(date) } else { date };
     let local = date.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(shanghai()).single());
     local.map(|t| t.with_timezone(&Utc)).ok_or_else(ApiError::internal)

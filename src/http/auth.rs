@@ -134,13 +134,16 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 /// The client's address: the socket peer, or behind a trusted proxy the address it appended.
 pub fn client_address(parts: &Parts, trust_proxy: bool) -> String {
     if trust_proxy {
+        // The entry the proxy appended is the last one, across every header line (a client
+        // can send its own line first).
         if let Some(last) = parts
             .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|v| !v.is_empty())
+            .rfind(|v| !v.is_empty())
         {
             return last.to_string();
         }
@@ -218,6 +221,19 @@ mod tests {
         assert_eq!(bearer(&h), Some("kp_123"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic xyz"));
         assert_eq!(bearer(&h), None);
+    }
+
+    #[test]
+    fn behind_a_proxy_the_address_is_the_last_one_appended() {
+        let (mut parts, ()) = axum::http::Request::builder()
+            .header("x-forwarded-for", "6.6.6.6")
+            .header("x-forwarded-for", "10.0.0.7, 10.0.0.8")
+            .body(())
+            .unwrap_or_default()
+            .into_parts();
+        assert_eq!(client_address(&parts, true), "10.0.0.8");
+        parts.extensions.insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
+        assert_eq!(client_address(&parts, false), "127.0.0.1", "without --trust-proxy the header is ignored");
     }
 
     #[test]

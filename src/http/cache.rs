@@ -59,7 +59,7 @@ impl Rendered {
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
         headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
         headers.insert(vary.0, vary.1);
         if gzip_ok {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));

@@ -169,6 +169,12 @@ impl From<StoreError> for ApiError {
                 "the project changed since this was requested; reject it and have it requested again",
             ),
             StoreError::OutsideTowns(code) => ApiError::outside_towns(&code),
+            StoreError::EditorsOnly => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "此操作须由招商中心编辑执行(如恢复已退出的项目)",
+                "only an editor can do this (e.g. restore a withdrawn project)",
+            ),
             StoreError::TownsInUse(msg) => ApiError::new(StatusCode::CONFLICT, "towns_in_use", msg.clone(), msg),
             StoreError::Database(sqlx::Error::PoolTimedOut) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

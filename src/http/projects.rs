@@ -164,6 +164,7 @@ impl FilterParams {
             None => Some(t.to_string()),
         });
         let filter = ProjectFilter {
+            q_name_only: false,
             year: parse_int(&mut errors, "year", self.year.as_deref(), 2000..=2100).map(|y| y as i32),
             town_code,
             chain: parse_enum(&mut errors, "chain", self.chain.as_deref(), Chain::parse, Chain::codes()),
@@ -347,11 +348,12 @@ async fn points(
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
     let light = params.light()?;
-    let filter = filter_from(&state, params).await?;
+    let mut filter = filter_from(&state, params).await?;
     if caller.is_none() {
         if light.is_some() {
             return Err(ApiError::unauthenticated());
         }
+        filter.q_name_only = true;
         return public_points(&state, &headers, &filter).await;
     }
     let key = format!("projects.geojson {filter:?} {light:?}");
@@ -632,6 +634,13 @@ async fn change_state(
         .store
         .modify_and_hold(id, change.version, action, &caller.actor(), state.clock.now(), |p| {
             in_scope(&caller, p)?;
+            // Undoing a withdrawal is as sensitive as withdrawing: an editor's decision.
+            if to == ProjectState::Active
+                && p.state == ProjectState::Withdrawn
+                && caller.principal.role == crate::domain::access::Role::TownEditor
+            {
+                return Err(StoreError::EditorsOnly);
+            }
             if hold {
                 ledger::change_state(&mut p.clone(), to, change.reason.as_deref())?;
                 return Ok((false, Some(hold_withdrawal(p, change.reason.as_deref()))));

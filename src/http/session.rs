@@ -113,6 +113,16 @@ struct LoginInput {
     password: String,
 }
 
+/// argon2 takes 19 MiB and tens of milliseconds per check: at most this many at once, so a
+/// flood of sign-ins cannot exhaust memory or the blocking threads.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// `verify_password` off the async threads, a few at a time.
+async fn check_password_hash(password: String, hash: Option<String>) -> bool {
+    let Ok(_permit) = PASSWORD_CHECKS.acquire().await else { return false };
+    tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref())).await.unwrap_or(false)
+}
+
 fn login_failed() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码错误", "wrong username or password")
 }
@@ -142,6 +152,11 @@ async fn login(
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
     let username = input.username.trim().to_lowercase();
+    // No real name is this long or holds control characters: refuse before it reaches the
+    // throttle table or the log.
+    if username.chars().count() > crate::domain::access::USERNAME_MAX || username.chars().any(char::is_control) {
+        return Err(login_failed());
+    }
     // Keyed by the name as typed, whether or not it exists, so throttling reveals nothing.
     let keys = vec![format!("user:{username}"), format!("addr:{address}")];
     if let Some(until) = state.store.login_locked_until(&keys, now).await? {
@@ -161,15 +176,12 @@ async fn login(
         Some((u, h)) => (Some(u), Some(h)),
         None => (None, None),
     };
-    let password = input.password;
-    // argon2 takes tens of milliseconds of CPU: off the async threads.
-    let matches =
-        tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref())).await.unwrap_or(false);
+    let matches = check_password_hash(input.password, hash).await;
     let user = match user {
         Some(u) if matches && !u.disabled => u,
         _ => {
             state.store.record_login_failure(&keys, now).await?;
-            tracing::warn!(username = %username, address = %address, "failed sign-in");
+            tracing::warn!(username = ?username, address = %address, "failed sign-in");
             return Err(login_failed());
         }
     };
@@ -186,7 +198,7 @@ async fn login(
         expires_at,
     };
     state.store.create_session(&session).await?;
-    tracing::info!(username = %username, address = %address, "signed in");
+    tracing::info!(username = ?username, address = %address, "signed in");
     let principal =
         Principal { user_id: Some(user.id), name: user.username.clone(), role: user.role, towns: user.towns.clone() };
     let caller = Caller {
@@ -245,9 +257,20 @@ async fn change_password(
     let Some((_, hash)) = state.store.user_for_login(&user.username).await? else {
         return Err(ApiError::unauthenticated());
     };
-    let current = input.current_password;
-    let matches = tokio::task::spawn_blocking(move || verify_password(&current, Some(&hash))).await.unwrap_or(false);
-    if !matches {
+    // Guesses of the current password count like failed sign-ins, so a stolen session cannot
+    // try passwords at leisure.
+    let now = state.clock.now();
+    let keys = vec![format!("user:{}", user.username)];
+    if state.store.login_locked_until(&keys, now).await?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            "失败次数过多,请稍后再试",
+            "too many failed attempts; try again later",
+        ));
+    }
+    if !check_password_hash(input.current_password, Some(hash)).await {
+        state.store.record_login_failure(&keys, now).await?;
         return Err(ApiError::field(FieldError::new(
             "current_password",
             "当前密码不正确",

@@ -85,8 +85,10 @@ async fn geojson(
     headers: HeaderMap,
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
-    let filter = params.into_filter()?;
+    let mut filter = params.into_filter()?;
     let public = caller.is_none();
+    // The public map searches names only.
+    filter.q_name_only = public;
     let key = format!("towns.geojson {filter:?} public={public}");
     state
         .cached_geojson(&key, &headers, || async {

@@ -229,9 +229,9 @@ impl Backend {
         if let Some(d) = change.disabled {
             after.disabled = d;
         }
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, towns = $3, disabled = $4, updated_at = $5, \
-             version = version + 1 WHERE id = $6",
+             version = version + 1 WHERE id = $6 AND version = $7",
         )
         .bind(&after.display_name)
         .bind(after.role.code())
@@ -239,8 +239,13 @@ impl Backend {
         .bind(after.disabled)
         .bind(now)
         .bind(id)
+        .bind(before.version)
         .execute(&mut *tx)
         .await?;
+        if updated.rows_affected() == 0 {
+            // Another administrator saved first (PostgreSQL read committed).
+            return Err(StoreError::Conflict { current: before.version + 1 });
+        }
         if after.disabled && !before.disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
@@ -451,30 +456,32 @@ impl Backend {
     pub async fn record_login_failure(&self, keys: &[String], now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
         let mut tx = begin_write(&self.write_pool).await?;
         let window = chrono::Duration::from_std(crate::domain::access::FAILURE_WINDOW).unwrap_or_default();
+        // Forget failures older than the window, so the table stays small.
+        sqlx::query("DELETE FROM login_failures WHERE last_failure_at < $1")
+            .bind(now - window)
+            .execute(&mut *tx)
+            .await?;
         let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
-            let row: Option<(i64, DateTime<Utc>)> =
-                sqlx::query_as("SELECT failures, last_failure_at FROM login_failures WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let failures = match row {
-                Some((n, last)) if now - last < window => n + 1,
-                _ => 1,
-            };
+            // One atomic increment: concurrent failures on PostgreSQL each count.
+            let failures: i64 = sqlx::query_scalar(
+                "INSERT INTO login_failures (key, failures, last_failure_at, locked_until) VALUES ($1, 1, $2, $2) \
+                 ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_failures.last_failure_at >= $3 \
+                 THEN login_failures.failures + 1 ELSE 1 END, last_failure_at = $2 RETURNING failures",
+            )
+            .bind(key)
+            .bind(now)
+            .bind(now - window)
+            .fetch_one(&mut *tx)
+            .await?;
             use crate::domain::access::{FREE_ADDRESS_FAILURES, FREE_FAILURES, lockout_after};
             let free = if key.starts_with("addr:") { FREE_ADDRESS_FAILURES } else { FREE_FAILURES };
             let delay = chrono::Duration::from_std(lockout_after(failures, free)).unwrap_or_default();
-            sqlx::query(
-                "INSERT INTO login_failures (key, failures, last_failure_at, locked_until) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (key) DO UPDATE SET failures = $2, last_failure_at = $3, locked_until = $4",
-            )
-            .bind(key)
-            .bind(failures)
-            .bind(now)
-            .bind(now + delay)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("UPDATE login_failures SET locked_until = $1 WHERE key = $2")
+                .bind(now + delay)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
             counts.push(failures);
         }
         tx.commit().await?;
@@ -514,6 +521,16 @@ impl Backend {
         let stored = if apply_now {
             update_project(&mut tx, &before, after, action, actor, now).await?
         } else {
+            // Nothing changes now, but the row is locked and its version re-checked, so the
+            // town-scope check above cannot race a concurrent move (PostgreSQL).
+            let locked = sqlx::query("UPDATE projects SET version = version WHERE id = $1 AND version = $2")
+                .bind(id)
+                .bind(before.version)
+                .execute(&mut *tx)
+                .await?;
+            if locked.rows_affected() == 0 {
+                return Err(StoreError::Conflict { current: before.version + 1 });
+            }
             load_project(&mut tx, id, true).await?
         };
         let approval = match held {

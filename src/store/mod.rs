@@ -38,6 +38,9 @@ pub enum StoreError {
     /// The approval was already decided (its status).
     #[error("the approval is {0}, not pending")]
     NotPending(String),
+    /// Only an editor (or administrator) may do this, e.g. restore a withdrawn project.
+    #[error("only an editor may do this")]
+    EditorsOnly,
     /// The values a held change would replace were changed after it was requested.
     #[error("the project changed since the change was requested")]
     StaleApproval,

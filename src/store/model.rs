@@ -79,6 +79,8 @@ pub struct ProjectFilter {
     pub status: Option<Status>,
     pub list: Option<ListLevel>,
     pub q: Option<String>,
+    /// Search `q` in names only (the public map must not reveal codes or companies).
+    pub q_name_only: bool,
     /// min lon, min lat, max lon, max lat (WGS84)
     pub bbox: Option<[f64; 4]>,
     pub limit: i64,

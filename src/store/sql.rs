@@ -149,8 +149,9 @@ fn duplicate_code_or(e: sqlx::Error, code: Option<&str>) -> StoreError {
 
 type ProjectQuery<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
 
-/// Bind the project columns after `code`, in table order (name … version, then the timestamp),
-/// shared by INSERT and UPDATE so the two can never disagree.
+/// Bind the project columns after `code`, in table order (name … version, then the timestamp)
+/// for the UPDATE. The multi-row INSERT binds the same columns through `QueryBuilder`
+/// (`push_new_project`); keep the two lists in the same order.
 fn bind_columns<'q>(q: ProjectQuery<'q>, p: &'q Project, now: DateTime<Utc>) -> ProjectQuery<'q> {
     q.bind(&p.name)
         .bind(&p.company)
@@ -248,8 +249,11 @@ fn push_filter(qb: &mut QueryBuilder<'_, Db>, f: &ProjectFilter) {
         let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let pattern = format!("%{}%", escaped.to_lowercase());
         qb.push(" AND (LOWER(p.name) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR LOWER(COALESCE(p.code, '')) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR LOWER(COALESCE(p.company, '')) LIKE ").push_bind(pattern).push(" ESCAPE '\\')");
+        if !f.q_name_only {
+            qb.push(" OR LOWER(COALESCE(p.code, '')) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+            qb.push(" OR LOWER(COALESCE(p.company, '')) LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+        }
+        qb.push(")");
     }
     if let Some([min_lon, min_lat, max_lon, max_lat]) = f.bbox {
         qb.push(" AND p.lon >= ").push_bind(min_lon);
