@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { abilities, canEditProject, canSeeApprovals, NO_RIGHTS, routeDecision, visibleNav } from './permissions'
+import { abilities, canEditProject, canRestoreWithdrawn, canSeeApprovals, NO_RIGHTS, routeDecision, visibleNav } from './permissions'
 import type { Can, Me, Role } from './accountTypes'
 
 const CAN: Record<Role, Can> = {
@@ -22,6 +22,16 @@ describe('abilities', () => {
     expect(abilities(user('viewer'))).toEqual(CAN.viewer)
     // A missing flag counts as "no".
     expect(abilities({ ...user('editor'), can: { read: true } as Can })).toEqual({ ...NO_RIGHTS, read: true })
+  })
+})
+
+describe('canRestoreWithdrawn', () => {
+  it('is for editors and administrators, not town editors or viewers', () => {
+    expect(canRestoreWithdrawn(user('admin'))).toBe(true)
+    expect(canRestoreWithdrawn(user('editor'))).toBe(true)
+    expect(canRestoreWithdrawn(user('town_editor', ['370481001']))).toBe(false)
+    expect(canRestoreWithdrawn(user('viewer'))).toBe(false)
+    expect(canRestoreWithdrawn(null)).toBe(false)
   })
 })
 

@@ -18,6 +18,11 @@ export function canEditProject(me: Me | null | undefined, townCode: string | nul
   return !!townCode && townCodes(me.towns).includes(townCode)
 }
 
+/** Restoring a withdrawn project is an editor's decision (the server refuses town editors). */
+export function canRestoreWithdrawn(me: Me | null | undefined): boolean {
+  return !!me && abilities(me).edit && me.role !== 'town_editor'
+}
+
 /** The approvals page: editors and administrators decide; town editors follow their own requests. */
 export function canSeeApprovals(me: Me | null | undefined): boolean {
   if (!me) return false

@@ -4,7 +4,7 @@ import { computed, shallowRef } from 'vue'
 import { ApiError } from '../api'
 import { accountsApi } from '../accountsApi'
 import { setCsrfToken } from '../auth'
-import { abilities, canEditProject, canSeeApprovals } from '../permissions'
+import { abilities, canEditProject, canSeeApprovals, canRestoreWithdrawn } from '../permissions'
 import type { Me } from '../accountTypes'
 
 const me = shallowRef<Me | null>(null)
@@ -88,5 +88,6 @@ export function useSession() {
     can,
     canSeeApprovals: computed(() => canSeeApprovals(me.value)),
     canEditProject: (townCode: string | null | undefined) => canEditProject(me.value, townCode),
+    canRestoreWithdrawn: computed(() => canRestoreWithdrawn(me.value)),
   }
 }
