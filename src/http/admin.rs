@@ -113,10 +113,13 @@ async fn create_user(
     if let (Some(password), Some(name)) = (&input.password, &username) {
         errors.check(check_password(password, name));
     }
-    errors.clone().into_result()?;
     let (Some(username), Some(display_name), Some(towns)) = (username, display_name, towns) else {
         return Err(ApiError::invalid(errors));
     };
+    if !errors.0.is_empty() {
+        // A bad password beside valid fields.
+        return Err(ApiError::invalid(errors));
+    }
     let generated = input.password.is_none().then(random_password);
     let password = input.password.or_else(|| generated.clone()).unwrap_or_default();
     let password_hash =

@@ -447,14 +447,10 @@ async fn ledger_xlsx(
         }
     };
     let params = params.filter;
-    use chrono::Datelike;
     let light = params.light()?;
     let filter = filter_from(&state, params).await?;
     let (items, _) = filtered_with_lights(&state, &filter, light, false).await?;
-    let today = state.clock.today();
-    let year = filter.year.unwrap_or(today.year());
-    let as_of =
-        if year < today.year() { chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) } else { today };
+    let (year, as_of) = export_year(&state, &filter);
     let bytes = crate::report::render::ledger_xlsx(&items, year, as_of, unit)?;
     Ok(download(bytes, Format::Xlsx, "项目台账", "ledger"))
 }

@@ -195,12 +195,18 @@ impl Backend {
 
     /// The user and its password hash, by (lower-cased) name.
     pub async fn user_for_login(&self, username: &str) -> StoreResult<Option<(User, String)>> {
-        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some((id, hash)) = row else { return Ok(None) };
-        Ok(Some((self.user(id).await?, hash)))
+        #[derive(sqlx::FromRow)]
+        struct LoginRow {
+            #[sqlx(flatten)]
+            user: UserRow,
+            password_hash: String,
+        }
+        let row: Option<LoginRow> =
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1"))
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| Ok((r.user.into_user()?, r.password_hash))).transpose()
     }
 
     pub async fn update_user(
@@ -321,26 +327,32 @@ impl Backend {
         Ok(())
     }
 
+    /// A session and its user in one query: this runs on every signed-in request.
     pub async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
         #[derive(sqlx::FromRow)]
         struct SessionRow {
-            user_id: i64,
+            #[sqlx(flatten)]
+            user: UserRow,
             csrf_token: String,
-            created_at: DateTime<Utc>,
+            session_created_at: DateTime<Utc>,
             last_seen_at: DateTime<Utc>,
             expires_at: DateTime<Utc>,
         }
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = $1",
-        )
+        let row: Option<SessionRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
+        ))
         .bind(id_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(SessionRow { user_id, csrf_token, created_at, last_seen_at, expires_at }) = row else {
-            return Ok(None);
-        };
-        let user = self.user(user_id).await?;
-        Ok(Some(SessionRecord { user, csrf_token, created_at, last_seen_at, expires_at }))
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(SessionRecord {
+            user: r.user.into_user()?,
+            csrf_token: r.csrf_token,
+            created_at: r.session_created_at,
+            last_seen_at: r.last_seen_at,
+            expires_at: r.expires_at,
+        }))
     }
 
     pub async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
