@@ -4,7 +4,6 @@
 //!
 //!     cargo bench --bench import -- [--rows 10000,100000] [--backend sqlite|postgres|both]
 
-use chrono::Utc;
 use keyproj::import::plan::plan;
 use keyproj::import::{ImportOptions, interpret, read_table};
 use keyproj::store::Store;
@@ -126,7 +125,7 @@ async fn main() {
                 pg_database = Some((admin.clone(), name.clone()));
                 format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b))
             };
-            let store = Store::open(&url).await.expect("store");
+            let store = Store::open(&url, keyproj::clock::Clock::System).await.expect("store");
             let towns = store.town_layer().await.expect("towns");
             let t0 = Instant::now();
             let table = read_table("bench.xlsx", &bytes).expect("read");
@@ -135,11 +134,12 @@ async fn main() {
             let interp = interpret(&table, &towns, &ImportOptions { year: 2026, mapping: None });
             let interpret_time = t1.elapsed();
             let existing = store.all_projects().await.expect("projects");
-            let planned = plan("bench.xlsx", &table.sheet, &interp, &existing, &towns, 2026, Utc::now());
+            let planned =
+                plan("bench.xlsx", &table.sheet, &interp, &existing, &towns, 2026, keyproj::clock::Clock::System.now());
             let dry = t0.elapsed();
             assert_eq!(planned.create.len(), rows, "{:?}", planned.errors.first());
             let t2 = Instant::now();
-            store.apply_changes(planned.changes("bench"), Utc::now()).await.expect("commit");
+            store.apply_changes(planned.changes("bench"), keyproj::clock::Clock::System.now()).await.expect("commit");
             let commit = t2.elapsed();
             println!(
                 "| {backend} | {rows} | {} KiB | {:.2} s | {:.2} s | {:.2} s | {:.1} s | {:.0} MiB |",

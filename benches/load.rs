@@ -6,7 +6,6 @@
 //!
 //! PostgreSQL needs `KEYPROJ_TEST_POSTGRES` (a server URL; a throwaway database is created).
 
-use chrono::Utc;
 use keyproj::domain::Chain;
 use keyproj::domain::lists::{BuildType, ListKind, ListLevel, Membership};
 use keyproj::domain::milestone::{Milestone, Milestones};
@@ -186,12 +185,15 @@ async fn main() {
                 eprintln!("skipping {backend}: no database (set KEYPROJ_TEST_POSTGRES)");
                 continue;
             };
-            let store = Arc::new(Store::open(&url).await.expect("open store"));
+            let store = Arc::new(Store::open(&url, keyproj::clock::Clock::System).await.expect("open store"));
             let towns = store.town_layer().await.expect("towns");
             let batch = synthetic(size, &towns);
             let started = Instant::now();
             for chunk in batch.chunks(5_000) {
-                store.create_projects(chunk.to_vec(), &Actor::system("bench"), Utc::now()).await.expect("load");
+                store
+                    .create_projects(chunk.to_vec(), &Actor::system("bench"), keyproj::clock::Clock::System.now())
+                    .await
+                    .expect("load");
             }
             let load = started.elapsed();
             eprintln!(
@@ -211,7 +213,7 @@ async fn main() {
                 towns: vec![],
             };
             store
-                .create_token(&token, &keyproj::store::Actor::system("bench"), chrono::Utc::now())
+                .create_token(&token, &keyproj::store::Actor::system("bench"), keyproj::clock::Clock::System.now())
                 .await
                 .expect("token");
             let auth = format!("Authorization: Bearer {secret}");

@@ -8,7 +8,8 @@
 # Without KEYPROJ_TEST_POSTGRES the PostgreSQL tests print a notice and skip;
 # with KEYPROJ_REQUIRE_POSTGRES=1 (CI) they fail instead. The browser tests need Chromium
 # (/usr/bin/chromium, Debian's `chromium`); without it they skip with a notice unless
-# KEYPROJ_REQUIRE_BROWSER=1 (CI).
+# KEYPROJ_REQUIRE_BROWSER=1 (CI). The Rust tests run a second time with the system date moved
+# 400 days ahead when Debian's `faketime` is installed (required with KEYPROJ_REQUIRE_FAKETIME=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,40 @@ cargo clippy --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --all-targets --locked
+
+echo "== cargo test again, with the system date moved 400 days ahead (faketime)"
+# A test that passes only near the day it was written is a time bomb: run the test binaries
+# once more with the operating system's date more than a year later. cargo and rustc hang
+# under libfaketime, so build first and run only the test executables under it; monotonic
+# time stays real (timeouts, tokio).
+if command -v faketime >/dev/null 2>&1; then
+  mapfile -t test_bins < <(cargo test --all-targets --locked --no-run --message-format=json 2>/dev/null \
+    | node -e '
+      let buf = "";
+      process.stdin.on("data", (d) => (buf += d));
+      process.stdin.on("end", () => {
+        for (const line of buf.split("\n")) {
+          if (!line.startsWith("{")) continue;
+          const m = JSON.parse(line);
+          const kinds = (m.target && m.target.kind) || [];
+          if (m.reason === "compiler-artifact" && m.executable && m.profile && m.profile.test
+              && (kinds.includes("test") || kinds.includes("lib"))) console.log(m.executable);
+        }
+      });')
+  if [ "${#test_bins[@]}" -eq 0 ]; then
+    echo "error: found no test executables to run under faketime" >&2
+    exit 1
+  fi
+  for bin in "${test_bins[@]}"; do
+    echo "-- faketime +400d $(basename "$bin")"
+    FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +400d "$bin" --quiet
+  done
+elif [ "${KEYPROJ_REQUIRE_FAKETIME:-0}" = "1" ]; then
+  echo "error: faketime is not installed (apt-get install faketime) and KEYPROJ_REQUIRE_FAKETIME=1" >&2
+  exit 1
+else
+  echo "notice: faketime not found; skipping the moved-clock run (apt-get install faketime)"
+fi
 
 echo "== web: unit tests"
 (cd web && npm test)

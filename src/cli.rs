@@ -2,7 +2,8 @@
 
 mod accounts;
 
-use crate::domain::calendar::{IsoWeek, civil_date};
+use crate::clock::Clock;
+use crate::domain::calendar::IsoWeek;
 use crate::domain::lights::RuleSet;
 use crate::domain::report::Period;
 use crate::geo::TownLayer;
@@ -10,7 +11,7 @@ use crate::http::{AccessSettings, AppState, router};
 use crate::ledger;
 use crate::report::produce::{self, Format};
 use crate::store::{Actor, NewProjectWithReports, Store};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -236,21 +237,23 @@ fn write_output(bytes: &[u8], output: Option<&std::path::Path>, default_name: Op
 
 pub async fn run(cli: Cli) -> CliResult<()> {
     let rules = load_rules(cli.rules.as_deref(), cli.rules_preset.as_deref())?;
-    let store = Arc::new(Store::open(&cli.database).await?);
+    // Every write and every default date of this command reads this one clock.
+    let clock = Clock::System;
+    let store = Arc::new(Store::open(&cli.database, clock).await?);
     match cli.command {
         Command::Serve { addr, demo, access } => {
             let access = access.settings()?;
             if demo && store.project_count().await? == 0 {
-                let n = load_demo(&store, None, None).await?;
+                let n = load_demo(&store, clock, None, None).await?;
                 println!("已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)");
             }
-            accounts::ensure_first_admin(&store).await?;
-            serve(store, rules, access, addr).await
+            accounts::ensure_first_admin(&store, clock).await?;
+            serve(AppState::with_clock(store, clock).with_rules(rules).with_access(access), addr).await
         }
-        Command::User { command } => accounts::run_user(&store, command).await,
-        Command::Token { command } => accounts::run_token(&store, command).await,
+        Command::User { command } => accounts::run_user(&store, clock, command).await,
+        Command::Token { command } => accounts::run_token(&store, clock, command).await,
         Command::Report { command: ReportCommand::Weekly { week, format, output } } => {
-            let today = civil_date(Utc::now());
+            let today = clock.today();
             let week = match week {
                 Some(w) => IsoWeek::parse(&w)
                     .ok_or_else(|| format!("周次格式应为2026-W48 / the week must look like 2026-W48: {w:?}"))?,
@@ -259,7 +262,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
             let format = Format::parse(&format).filter(|f| *f != Format::Text).ok_or_else(|| {
                 format!("格式应为xlsx、csv、html或json / format must be xlsx, csv, html or json: {format:?}")
             })?;
-            let report = produce::weekly_for(&store, &rules, week, Utc::now()).await?;
+            let report = produce::weekly_for(&store, &rules, week, clock.now()).await?;
             let bytes = produce::render_weekly(&report, format)?;
             eprintln!(
                 "{week}(截至{}):滞后项目{}个(红灯{},黄灯{}) / laggards: {} ({} red, {} yellow)",
@@ -274,7 +277,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
             write_output(&bytes, output.as_deref(), Some(format!("滞后项目周报-{week}.{}", format.extension())))
         }
         Command::Report { command: ReportCommand::Bulletin { month, format, output } } => {
-            let today = civil_date(Utc::now());
+            let today = clock.today();
             let month = match month {
                 Some(m) => Period::parse(&m)
                     .ok_or_else(|| format!("月份格式应为2026-09 / the month must look like 2026-09: {m:?}"))?,
@@ -290,10 +293,10 @@ pub async fn run(cli: Cli) -> CliResult<()> {
             write_output(&bytes, output.as_deref(), default)
         }
         Command::Import { file, dry_run, year, valid_only, mapping } => {
-            import(&store, &file, ImportFlags { dry_run, year, valid_only, mapping }).await
+            import(&store, clock, &file, ImportFlags { dry_run, year, valid_only, mapping }).await
         }
         Command::Indicators { year, as_of, json } => {
-            let today = civil_date(Utc::now());
+            let today = clock.today();
             let year = year.unwrap_or_else(|| as_of.unwrap_or(today).year());
             let as_of = as_of.unwrap_or_else(|| {
                 if year < today.year() { NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) } else { today }
@@ -314,7 +317,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
             if store.project_count().await? > 0 {
                 return Err("数据库中已有项目,示例数据只能载入空数据库 / the database already has projects: the demo loads only into an empty one".into());
             }
-            let n = load_demo(&store, year, as_of).await?;
+            let n = load_demo(&store, clock, year, as_of).await?;
             println!("已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)");
             Ok(())
         }
@@ -329,7 +332,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
                 None => None,
             };
             let layer = TownLayer::from_geojson(&text, county_text.as_deref(), &attribution)?;
-            store.replace_town_layer(&layer, &Actor::new(whoami(), "cli"), Utc::now()).await?;
+            store.replace_town_layer(&layer, &Actor::new(whoami(), "cli"), clock.now()).await?;
             println!("已导入 {} 个镇街 / imported {} towns", layer.towns.len(), layer.towns.len());
             Ok(())
         }
@@ -344,8 +347,8 @@ fn whoami() -> String {
 
 /// Generate the demo year, validate every project like any other input, and store it in one
 /// transaction. Returns the number of projects.
-pub async fn load_demo(store: &Store, year: Option<i32>, as_of: Option<NaiveDate>) -> CliResult<usize> {
-    let today = civil_date(Utc::now());
+pub async fn load_demo(store: &Store, clock: Clock, year: Option<i32>, as_of: Option<NaiveDate>) -> CliResult<usize> {
+    let today = clock.today();
     let year = year.unwrap_or(today.year());
     let as_of = as_of.unwrap_or_else(|| {
         let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
@@ -360,7 +363,7 @@ pub async fn load_demo(store: &Store, year: Option<i32>, as_of: Option<NaiveDate
         batch.push(NewProjectWithReports { project, reports: item.reports, state: item.state });
     }
     let n = batch.len();
-    store.create_projects(batch, &Actor::new(whoami(), "demo"), Utc::now()).await?;
+    store.create_projects(batch, &Actor::new(whoami(), "demo"), clock.now()).await?;
     Ok(n)
 }
 
@@ -394,7 +397,7 @@ fn import_bar(len: usize, message: &str) -> indicatif::ProgressBar {
 
 /// `keyproj import`: read, interpret and plan; print the preview; commit all or nothing. Big
 /// files show a progress bar per stage (interpreting, matching, writing) on stderr.
-async fn import(store: &Store, file: &std::path::Path, flags: ImportFlags) -> CliResult<()> {
+async fn import(store: &Store, clock: Clock, file: &std::path::Path, flags: ImportFlags) -> CliResult<()> {
     use crate::import::plan::plan_with_progress;
     use crate::import::{ImportOptions, interpret_with_progress, read_table};
     let ImportFlags { dry_run, year, valid_only, mapping } = flags;
@@ -419,8 +422,8 @@ async fn import(store: &Store, file: &std::path::Path, flags: ImportFlags) -> Cl
     reading.set_message("读取文件 / reading the file");
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取 / cannot read {}: {e}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let now = Utc::now();
-    let year = year.unwrap_or(civil_date(now).year());
+    let now = clock.now();
+    let year = year.unwrap_or(clock.today().year());
     let table = read_table(&name, &bytes);
     reading.finish_and_clear();
     let table = table?;
@@ -525,17 +528,18 @@ fn indicators_summary(ind: &crate::domain::indicators::Indicators) -> String {
     out
 }
 
-pub async fn serve(store: Arc<Store>, rules: RuleSet, access: AccessSettings, addr: SocketAddr) -> CliResult<()> {
+pub async fn serve(state: AppState, addr: SocketAddr) -> CliResult<()> {
+    let store = state.store.clone();
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("无法监听 {addr} / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
     println!("keyproj 已启动 / listening on http://{local}/  (数据库 / database: {})", store.backend_name());
-    println!("亮灯规则 / light rules: {} {}", rules.name, rules.version);
-    if access.public_map {
+    println!("亮灯规则 / light rules: {} {}", state.rules.name, state.rules.version);
+    if state.access.public_map {
         println!("公开地图已开启(匿名可见名称、镇街、产业链、档次、状态) / public map on");
     }
-    let app = router(AppState::new(store.clone()).with_rules(rules).with_access(access));
+    let app = router(state);
     // The peer address feeds login throttling.
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cli;
+pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod geo;

@@ -918,9 +918,29 @@ async fn every_write_is_attributed(app: &TestApp) {
     let r = app.get("/api/audit?entity=user&action=create").await.json();
     assert!(r["items"].as_array().is_some_and(|i| i.iter().all(|x| x["entity"] == "user")));
     assert!(!text(&app.get("/api/audit?entity=user").await).contains("argon2"));
-    let r = app.get("/api/audit?from=2026-11-27&to=2026-11-27").await.json();
-    assert!(r["total"].as_i64().unwrap_or(0) >= 9);
+    // Every record so far, the store's own bootstrap included, is stamped by the test's clock
+    // (2026-11-27), whatever day the suite runs on; one write a day later is the only one
+    // `from=2026-11-28` finds.
+    let all = app.get("/api/audit?limit=1").await.json()["total"].as_i64().expect("total");
+    assert!(all >= 9, "{all}");
+    assert_eq!(app.get("/api/audit?from=2026-11-27&to=2026-11-27&limit=1").await.json()["total"], all);
     assert_eq!(app.get("/api/audit?from=2026-11-28").await.json()["total"], 0);
+    let next_day = app.at(test_now() + chrono::Duration::days(1));
+    let resp = tower::ServiceExt::oneshot(
+        next_day,
+        axum::http::Request::post("/api/users")
+            .header("authorization", format!("Bearer {}", app.admin_token))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(json!({ "username": "next_day", "role": "viewer" }).to_string()))
+            .expect("request"),
+    )
+    .await
+    .expect("router answers");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let r = app.get("/api/audit?from=2026-11-28").await.json();
+    assert_eq!(r["total"], 1);
+    assert_eq!(r["items"][0]["entity"], "user");
+    assert_eq!(app.get("/api/audit?to=2026-11-27&limit=1").await.json()["total"], all);
     assert_eq!(app.get("/api/audit?from=yesterday").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.get("/api/audit?from=262143-12-31").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.get("/api/audit?limit=0").await.status, StatusCode::BAD_REQUEST);

@@ -15,7 +15,7 @@ async fn total(app: &TestApp, query: &str) -> i64 {
 
 async fn demo_year_matches_the_plan(app: &TestApp) {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 27);
-    let n = keyproj::cli::load_demo(&app.store, Some(2026), as_of).await.expect("demo loads");
+    let n = keyproj::cli::load_demo(&app.store, app.clock, Some(2026), as_of).await.expect("demo loads");
     assert_eq!(total(app, "").await, n as i64);
 
     // Attracted projects by tier, counted cumulatively as the targets are.

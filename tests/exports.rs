@@ -43,7 +43,7 @@ fn oc4ids_errors(package: &Value) -> Vec<String> {
 }
 
 async fn demo(app: &TestApp) -> usize {
-    keyproj::cli::load_demo(&app.store, Some(2026), Some(d("2026-11-27"))).await.expect("demo loads")
+    keyproj::cli::load_demo(&app.store, app.clock, Some(2026), Some(d("2026-11-27"))).await.expect("demo loads")
 }
 
 /// The ledger of a query, by project code.

@@ -462,7 +462,9 @@ async fn batched_commit_is_all_or_nothing(app: &TestApp) {
 #[tokio::test]
 async fn exported_ledger_imports_back_unchanged() {
     let app = TestApp::spawn(common::Backend::Sqlite).await.expect("sqlite");
-    keyproj::cli::load_demo(&app.store, Some(2026), chrono::NaiveDate::from_ymd_opt(2026, 11, 27)).await.expect("demo");
+    keyproj::cli::load_demo(&app.store, app.clock, Some(2026), chrono::NaiveDate::from_ymd_opt(2026, 11, 27))
+        .await
+        .expect("demo");
     // In 亿元 (the default) and in 万元, the exported ledger reads back with nothing to change.
     for unit in ["yi", "wan"] {
         let xlsx = app.get(&format!("/api/exports/ledger.xlsx?year=2026&unit={unit}")).await;

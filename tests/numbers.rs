@@ -123,7 +123,7 @@ fn level(
 }
 
 async fn load(app: &TestApp, batch: Vec<NewProjectWithReports>) {
-    app.store.create_projects(batch, &Actor::system("test"), Utc::now()).await.expect("load");
+    app.store.create_projects(batch, &Actor::system("test"), app.clock.now()).await.expect("load");
 }
 
 async fn bulletin_json(app: &TestApp, month: &str) -> Value {
@@ -362,7 +362,7 @@ async fn weekly_diff_across_weeks_and_publication(app: &TestApp) {
 }
 
 async fn indicators_weekly_and_bulletin_agree(app: &TestApp) {
-    keyproj::cli::load_demo(&app.store, Some(2026), Some(d("2026-11-27"))).await.expect("demo");
+    keyproj::cli::load_demo(&app.store, app.clock, Some(2026), Some(d("2026-11-27"))).await.expect("demo");
     let week = weekly(app, "2026-W47").await;
     let ind = app.get("/api/indicators?year=2026&as_of=2026-11-22").await.json();
     for light in ["red", "yellow", "blue", "green"] {

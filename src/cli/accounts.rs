@@ -4,9 +4,9 @@
 use super::CliResult;
 use crate::accounts::check_role_towns;
 use crate::accounts::secrets::{hash_password, new_api_token, random_password, token_hash};
+use crate::clock::Clock;
 use crate::domain::access::{Role, check_password, check_token_name, check_username};
 use crate::store::{Actor, NewApiToken, NewUser, Store, UserChange};
-use chrono::Utc;
 use clap::Subcommand;
 use std::io::BufRead;
 
@@ -88,7 +88,7 @@ async fn find_user(store: &Store, name: &str) -> CliResult<crate::store::User> {
     Ok(store.user_by_name(&name).await?.ok_or_else(|| format!("没有用户 / no user {name:?}"))?)
 }
 
-pub async fn run_user(store: &Store, command: UserCommand) -> CliResult<()> {
+pub async fn run_user(store: &Store, clock: Clock, command: UserCommand) -> CliResult<()> {
     let actor = cli_actor();
     match command {
         UserCommand::Add { name, role, towns, display_name, password_stdin } => {
@@ -106,7 +106,7 @@ pub async fn run_user(store: &Store, command: UserCommand) -> CliResult<()> {
                 role,
                 towns,
             };
-            store.create_user(&new, &actor, Utc::now()).await?;
+            store.create_user(&new, &actor, clock.now()).await?;
             eprintln!("已创建用户 / created user {username} ({})", role.label_zh());
             if generated {
                 println!("{password}");
@@ -131,13 +131,13 @@ pub async fn run_user(store: &Store, command: UserCommand) -> CliResult<()> {
         UserCommand::Disable { name } => {
             let user = find_user(store, &name).await?;
             let change = UserChange { disabled: Some(true), ..UserChange::default() };
-            store.update_user(user.id, None, &change, &actor, Utc::now()).await?;
+            store.update_user(user.id, None, &change, &actor, clock.now()).await?;
             eprintln!("已停用 / disabled {}", user.username);
         }
         UserCommand::Enable { name } => {
             let user = find_user(store, &name).await?;
             let change = UserChange { disabled: Some(false), ..UserChange::default() };
-            store.update_user(user.id, None, &change, &actor, Utc::now()).await?;
+            store.update_user(user.id, None, &change, &actor, clock.now()).await?;
             eprintln!("已启用 / enabled {}", user.username);
         }
         UserCommand::ResetPassword { name, password_stdin } => {
@@ -145,7 +145,7 @@ pub async fn run_user(store: &Store, command: UserCommand) -> CliResult<()> {
             let (password, generated) =
                 if password_stdin { (read_password_line()?, false) } else { (random_password(), true) };
             check_password(&password, &user.username).map_err(field_error)?;
-            store.set_password(user.id, &hash(password.clone()).await?, None, &actor, Utc::now()).await?;
+            store.set_password(user.id, &hash(password.clone()).await?, None, &actor, clock.now()).await?;
             eprintln!("已重置密码 / password reset for {}", user.username);
             if generated {
                 println!("{password}");
@@ -156,7 +156,7 @@ pub async fn run_user(store: &Store, command: UserCommand) -> CliResult<()> {
     Ok(())
 }
 
-pub async fn run_token(store: &Store, command: TokenCommand) -> CliResult<()> {
+pub async fn run_token(store: &Store, clock: Clock, command: TokenCommand) -> CliResult<()> {
     let actor = cli_actor();
     match command {
         TokenCommand::Create { role, towns, name } => {
@@ -166,7 +166,7 @@ pub async fn run_token(store: &Store, command: TokenCommand) -> CliResult<()> {
             let towns = check_role_towns(role, &towns, &layer).map_err(field_error)?;
             let secret = new_api_token();
             let new = NewApiToken { name, token_hash: token_hash(&secret), role, towns };
-            let token = store.create_token(&new, &actor, Utc::now()).await?;
+            let token = store.create_token(&new, &actor, clock.now()).await?;
             eprintln!(
                 "已创建令牌 / created token #{} {} ({}); 仅显示一次 / shown only once",
                 token.id, token.name, role
@@ -187,7 +187,7 @@ pub async fn run_token(store: &Store, command: TokenCommand) -> CliResult<()> {
             }
         }
         TokenCommand::Revoke { id } => {
-            store.revoke_token(id, &actor, Utc::now()).await.map_err(|e| match e {
+            store.revoke_token(id, &actor, clock.now()).await.map_err(|e| match e {
                 crate::store::StoreError::NotFound => format!("没有令牌 / no token #{id}").into(),
                 other => Box::new(other) as Box<dyn std::error::Error + Send + Sync>,
             })?;
@@ -199,7 +199,7 @@ pub async fn run_token(store: &Store, command: TokenCommand) -> CliResult<()> {
 
 /// On a server's first start with no users at all, create `admin` with a random password and
 /// print it once: there is never a default password.
-pub async fn ensure_first_admin(store: &Store) -> CliResult<()> {
+pub async fn ensure_first_admin(store: &Store, clock: Clock) -> CliResult<()> {
     if store.user_count().await? > 0 {
         return Ok(());
     }
@@ -211,7 +211,7 @@ pub async fn ensure_first_admin(store: &Store) -> CliResult<()> {
         role: Role::Admin,
         towns: vec![],
     };
-    match store.create_user(&new, &Actor::system("first start"), Utc::now()).await {
+    match store.create_user(&new, &Actor::system("first start"), clock.now()).await {
         Ok(_) => {
             println!("已创建管理员账号 admin,初始密码(仅显示一次,请登录后修改):{password}");
             println!(

@@ -16,13 +16,14 @@ mod session;
 mod towns;
 mod web;
 
+/// Kept here too: handlers and tests name it as part of the server's state.
+pub use crate::clock::Clock;
 pub use auth::AccessSettings;
 pub use error::ApiError;
 /// The OpenAPI document served at `/api/openapi.json`.
 pub use openapi::DOCUMENT as OPENAPI;
 pub use security::check_origin as check_tile_origin;
 
-use crate::domain::calendar::civil_date;
 use crate::domain::lights::RuleSet;
 use crate::store::Store;
 use axum::extract::{DefaultBodyLimit, State};
@@ -30,7 +31,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -39,27 +39,6 @@ use tower_http::timeout::TimeoutLayer;
 
 /// Largest request body accepted (JSON); spreadsheet uploads get their own limit.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
-
-/// The clock handlers read "now" and "today" from; tests fix it.
-#[derive(Clone, Copy, Debug)]
-pub enum Clock {
-    System,
-    Fixed(DateTime<Utc>),
-}
-
-impl Clock {
-    pub fn now(self) -> DateTime<Utc> {
-        match self {
-            Clock::System => Utc::now(),
-            Clock::Fixed(t) => t,
-        }
-    }
-
-    /// Today's civil date in Asia/Shanghai.
-    pub fn today(self) -> NaiveDate {
-        civil_date(self.now())
-    }
-}
 
 #[derive(Clone)]
 pub struct AppState {

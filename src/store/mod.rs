@@ -10,6 +10,7 @@ mod sqlite;
 pub use account_model::*;
 pub use model::*;
 
+use crate::clock::Clock;
 use crate::domain::Invalid;
 use crate::domain::indicators::Targets;
 use crate::domain::project::Project;
@@ -90,8 +91,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connect (creating a SQLite file if needed), migrate, and seed the default town layer.
-    pub async fn open(url: &str) -> StoreResult<Store> {
+    /// Connect (creating a SQLite file if needed), migrate, and seed the default town layer
+    /// (its audit record stamped by `clock`, like every other write).
+    pub async fn open(url: &str, clock: Clock) -> StoreResult<Store> {
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite(sqlite::Backend::connect(url).await?)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -103,7 +105,7 @@ impl Store {
         on_backend!(store, b => b.migrate().await)?;
         if on_backend!(store, b => b.town_count().await)? == 0 {
             let actor = Actor::system("migrate");
-            store.replace_town_layer(&TownLayer::tengzhou(), &actor, Utc::now()).await?;
+            store.replace_town_layer(&TownLayer::tengzhou(), &actor, clock.now()).await?;
         }
         Ok(store)
     }

@@ -103,8 +103,8 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, access: AccessSettings) -> Option<TestApp> {
         let (url, dir, pg_admin) = fresh_database(backend).await?;
-        let store = Arc::new(Store::open(&url).await.expect("open store"));
         let clock = Clock::Fixed(test_now());
+        let store = Arc::new(Store::open(&url, clock).await.expect("open store"));
         let router = router(AppState::with_clock(store.clone(), clock).with_access(access.clone()));
         let mut app = TestApp { store, router, url, clock, access, admin_token: String::new(), _dir: dir, pg_admin };
         app.admin_token = app.token(Role::Admin, &[], "test-admin").await;
@@ -119,7 +119,7 @@ impl TestApp {
     /// Close and reopen the store on the same database: what a server restart does.
     pub async fn restart(&mut self) {
         self.store.close().await;
-        let store = Arc::new(Store::open(&self.url).await.expect("reopen store"));
+        let store = Arc::new(Store::open(&self.url, self.clock).await.expect("reopen store"));
         self.router = router(AppState::with_clock(store.clone(), self.clock).with_access(self.access.clone()));
         self.store = store;
     }
