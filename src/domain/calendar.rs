@@ -103,7 +103,13 @@ pub fn reporting_month(as_of: NaiveDate) -> (i32, u32) {
     }
 }
 
-/// The time share of `year` elapsed at `as_of`, in per-mille (exact integers: 750 = 75.0 %).
+/// `num / den` rounded half up (both non-negative, `den` positive).
+fn div_round_half_up(num: i64, den: i64) -> i64 {
+    (2 * num + den) / (2 * den)
+}
+
+/// The time share of `year` elapsed at `as_of`, in per-mille rounded half up, as bulletins
+/// print it to one decimal: 750 = 75.0 %, and 8 months are 8/12 = 66.67 % → 667 = 66.7 %.
 pub fn time_share_permille(year: i32, as_of: NaiveDate, mode: TimeShareMode) -> i64 {
     use chrono::Datelike;
     if as_of.year() < year {
@@ -116,11 +122,11 @@ pub fn time_share_permille(year: i32, as_of: NaiveDate, mode: TimeShareMode) -> 
         TimeShareMode::Months => {
             let (y, m) = reporting_month(as_of);
             let months = if y < year { 0 } else { i64::from(m) };
-            months * 1000 / 12
+            div_round_half_up(months * 1000, 12)
         }
         TimeShareMode::Day => {
             let days_in_year = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366 } else { 365 };
-            i64::from(as_of.ordinal()) * 1000 / days_in_year
+            div_round_half_up(i64::from(as_of.ordinal()) * 1000, days_in_year)
         }
     }
 }
@@ -128,6 +134,7 @@ pub fn time_share_permille(year: i32, as_of: NaiveDate, mode: TimeShareMode) -> 
 #[cfg(test)]
 mod week_tests {
     use super::*;
+    use chrono::Datelike;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
@@ -152,14 +159,43 @@ mod week_tests {
     #[test]
     fn time_share_counts_whole_months() {
         assert_eq!(time_share_permille(2024, d("2024-09-30"), TimeShareMode::Months), 750);
-        assert_eq!(time_share_permille(2024, d("2024-09-29"), TimeShareMode::Months), 666);
+        assert_eq!(time_share_permille(2024, d("2024-09-29"), TimeShareMode::Months), 667, "August: 8/12");
         assert_eq!(time_share_permille(2026, d("2026-11-27"), TimeShareMode::Months), 833);
         assert_eq!(time_share_permille(2026, d("2026-12-31"), TimeShareMode::Months), 1000);
         assert_eq!(time_share_permille(2026, d("2026-01-15"), TimeShareMode::Months), 0);
         assert_eq!(time_share_permille(2026, d("2025-12-31"), TimeShareMode::Months), 0);
         assert_eq!(time_share_permille(2026, d("2027-03-01"), TimeShareMode::Months), 1000);
-        assert_eq!(time_share_permille(2026, d("2026-07-02"), TimeShareMode::Day), 183 * 1000 / 365);
         assert_eq!(reporting_month(d("2026-01-10")), (2025, 12));
         assert_eq!(reporting_month(d("2026-02-28")), (2026, 2));
+    }
+
+    #[test]
+    fn time_share_of_every_month_rounds_half_up_to_one_decimal() {
+        // m/12 in per-mille, by hand: 1000/12 = 83.33…, so m × 83.33… rounded to a whole
+        // per-mille: Jan 83.3 → 83, Feb 166.7 → 167, Mar 250, Apr 333.3 → 333, May 416.7 → 417,
+        // Jun 500, Jul 583.3 → 583, Aug 666.7 → 667, Sep 750, Oct 833.3 → 833,
+        // Nov 916.7 → 917, Dec 1000. (No month lands on a half: 1000·m/12 = 250·m/3.)
+        let expected = [83, 167, 250, 333, 417, 500, 583, 667, 750, 833, 917, 1000];
+        for (month, want) in (1..=12u32).zip(expected) {
+            let end = crate::domain::report::Period { year: 2026, month }.last_day();
+            assert_eq!(time_share_permille(2026, end, TimeShareMode::Months), want, "end of month {month}");
+        }
+    }
+
+    #[test]
+    fn time_share_by_day_counts_leap_years() {
+        let day = |s: &str| time_share_permille(d(s).year(), d(s), TimeShareMode::Day);
+        // 2024 has 366 days: Dec 31 is day 366 → 1000; Feb 29 is day 31 + 29 = 60 →
+        // 60000/366 = 163.93 → 164; Jul 2 is day 184 (182 days to Jun 30, +2) →
+        // 184000/366 = 502.73 → 503; Jan 1 is 1000/366 = 2.73 → 3.
+        assert_eq!(day("2024-12-31"), 1000);
+        assert_eq!(day("2024-02-29"), 164);
+        assert_eq!(day("2024-07-02"), 503);
+        assert_eq!(day("2024-01-01"), 3);
+        // 2026 has 365 days: Jul 2 is day 181 + 2 = 183 → 183000/365 = 501.37 → 501;
+        // Dec 31 is day 365 → 1000; Mar 1 is day 60 → 60000/365 = 164.38 → 164.
+        assert_eq!(day("2026-07-02"), 501);
+        assert_eq!(day("2026-12-31"), 1000);
+        assert_eq!(day("2026-03-01"), 164);
     }
 }
