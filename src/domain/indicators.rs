@@ -176,7 +176,8 @@ pub struct Indicators {
     pub as_of: NaiveDate,
     pub rules: String,
     pub time_share_percent: f64,
-    /// All provincial, municipal and county key projects (implementation entries).
+    /// The rates of the provincial, municipal and county key projects: implementation entries
+    /// only (开工率, 投资完成率 and 竣工投产率 count what is being built this year).
     pub key: Group,
     pub by_level: Vec<Group>,
     pub by_town: Vec<Group>,
@@ -186,7 +187,11 @@ pub struct Indicators {
     pub attracted_started: Vec<TierCount>,
     /// Attracted projects signed in the year (no targets).
     pub attracted_signed: Vec<TierCount>,
+    /// Key projects against the year's target (260): the plan counts the projects 谋划实施,
+    /// so entries of either kind, implementation or preparation, on a provincial, municipal or
+    /// county list count (each project once; withdrawn projects do not).
     pub key_projects: Rate,
+    /// … of which provincial or municipal (target 40), counted the same way.
     pub key_province_municipal: Rate,
     /// Lights of every project on any of the year's lists.
     pub lights: LightCounts,
@@ -201,6 +206,8 @@ pub struct Facts<'a> {
     pub evaluation: Evaluation,
     /// Levels of the implementation entries in force on the as-of date.
     pub levels: Vec<ListLevel>,
+    /// Levels of all entries in force on the as-of date, implementation or preparation.
+    pub listed_levels: Vec<ListLevel>,
     pub on_any_list: bool,
     pub started: bool,
     pub started_in_year: bool,
@@ -215,19 +222,18 @@ impl<'a> Facts<'a> {
     pub fn of(project: &'a Project, year: i32, as_of: NaiveDate, rules: &RuleSet) -> Facts<'a> {
         let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d.year() == year && d <= as_of);
         let ms = &project.milestones;
-        let levels: Vec<ListLevel> = project
-            .lists
-            .iter()
-            .filter(|m| m.year == year && m.kind == ListKind::Implementation && m.is_effective_on(as_of))
-            .map(|m| m.list)
-            .collect();
+        let in_force = || project.lists.iter().filter(|m| m.year == year && m.is_effective_on(as_of));
+        let levels: Vec<ListLevel> =
+            in_force().filter(|m| m.kind == ListKind::Implementation).map(|m| m.list).collect();
+        let listed_levels: Vec<ListLevel> = in_force().map(|m| m.list).collect();
         let completed_at = ms.completion.actual.or(ms.production.actual).filter(|d| *d <= as_of);
         let completion_plan = ms.completion.planned_as_of(as_of);
         Facts {
             project,
             evaluation: evaluate(project, as_of, rules),
-            on_any_list: project.lists.iter().any(|m| m.year == year && m.is_effective_on(as_of)),
+            on_any_list: !listed_levels.is_empty(),
             levels,
+            listed_levels,
             started: ms.start.is_done_by(as_of),
             started_in_year: in_year(ms.start.actual),
             signed_in_year: in_year(ms.signed.actual),
@@ -243,8 +249,15 @@ impl<'a> Facts<'a> {
         self.project.state != State::Withdrawn
     }
 
+    /// On a key-project list as an implementation entry: counted in the key projects' rates.
     pub fn is_key(&self) -> bool {
         self.counts() && self.levels.iter().any(|l| l.is_key())
+    }
+
+    /// On a key-project list as an entry of either kind: one of the key projects 谋划实施 that
+    /// count toward the year's target (260).
+    pub fn is_key_project(&self) -> bool {
+        self.counts() && self.listed_levels.iter().any(|l| l.is_key())
     }
 }
 
@@ -339,8 +352,8 @@ const LEVEL_GROUPS: [LevelGroup; 6] = [
     ("province", "省级重点项目", |l| matches!(l, ListLevel::ProvinceMajor | ListLevel::ProvinceQuality)),
     ("province_major", "省重大项目", |l| l == ListLevel::ProvinceMajor),
     ("province_quality", "省绿色低碳高质量发展重点项目", |l| l == ListLevel::ProvinceQuality),
-    ("municipal", "枣庄市级重点项目", |l| l == ListLevel::Municipal),
-    ("county", "滕州市级重点项目", |l| l == ListLevel::County),
+    ("municipal", "市级重点项目", |l| l == ListLevel::Municipal),
+    ("county", "县级重点项目", |l| l == ListLevel::County),
     ("attracted", "新招引项目", |l| l == ListLevel::Attracted),
 ];
 
@@ -384,6 +397,8 @@ struct Tally<'a> {
     chains: HashMap<&'a str, Acc>,
     units: HashMap<&'a str, Acc>,
     lights: LightCounts,
+    /// Key projects of either kind (谋划实施), and of those the provincial or municipal ones.
+    key_projects: i64,
     province_municipal: i64,
     /// Attracted projects started / signed in the year, cumulative by tier (≥1亿 … ≥100亿).
     started_tiers: [i64; 4],
@@ -401,6 +416,7 @@ impl<'a> Tally<'a> {
             chains: HashMap::new(),
             units: HashMap::new(),
             lights: LightCounts::default(),
+            key_projects: 0,
             province_municipal: 0,
             started_tiers: [0; 4],
             signed_tiers: [0; 4],
@@ -411,6 +427,10 @@ impl<'a> Tally<'a> {
     fn add(&mut self, f: &Facts<'a>, year: i32) {
         if f.on_any_list {
             self.lights.add(f.evaluation.light);
+        }
+        if f.is_key_project() {
+            self.key_projects += 1;
+            self.province_municipal += i64::from(f.listed_levels.iter().any(|l| l.is_province_or_municipal()));
         }
         if !f.counts() || f.levels.is_empty() {
             return;
@@ -437,7 +457,6 @@ impl<'a> Tally<'a> {
                 self.by_month[r.report.period.month as usize] += r.report.completed_yuan.0;
             }
         }
-        self.province_municipal += i64::from(f.levels.iter().any(|l| l.is_province_or_municipal()));
         let p: &'a Project = f.project;
         self.towns.entry(&p.town.code).or_insert_with(|| Acc::labelled(&p.town.name)).add(f);
         self.chains.entry(p.chain.code()).or_insert_with(|| Acc::labelled(p.chain.label_zh())).add(f);
@@ -458,6 +477,7 @@ impl<'a> Tally<'a> {
         self.lights.blue += o.lights.blue;
         self.lights.green += o.lights.green;
         self.lights.grey += o.lights.grey;
+        self.key_projects += o.key_projects;
         self.province_municipal += o.province_municipal;
         for i in 0..4 {
             self.started_tiers[i] += o.started_tiers[i];
@@ -507,8 +527,19 @@ pub fn indicators_from_facts(
     targets: &Targets,
 ) -> Indicators {
     let share = time_share_permille(year, as_of, rules.time_share);
-    let Tally { key, levels, towns, chains, units, lights, province_municipal, started_tiers, signed_tiers, by_month } =
-        tally(facts, year);
+    let Tally {
+        key,
+        levels,
+        towns,
+        chains,
+        units,
+        lights,
+        key_projects,
+        province_municipal,
+        started_tiers,
+        signed_tiers,
+        by_month,
+    } = tally(facts, year);
     let by_level =
         levels.into_iter().zip(LEVEL_GROUPS).map(|(acc, (k, _, _))| acc.finish(k.to_string(), share)).collect();
     let finish_all = |m: HashMap<&str, Acc>| -> Vec<Group> {
@@ -516,7 +547,6 @@ pub fn indicators_from_facts(
         v.sort_by(|a, b| b.projects.cmp(&a.projects).then(a.key.cmp(&b.key)));
         v
     };
-    let key_count = key.projects;
     let monthly = monthly_series(&by_month, key.plan, year, as_of, rules);
     Indicators {
         year,
@@ -530,7 +560,7 @@ pub fn indicators_from_facts(
         by_unit: finish_all(units),
         attracted_started: tier_counts(started_tiers, Some(targets)),
         attracted_signed: tier_counts(signed_tiers, None),
-        key_projects: Rate::new(key_count, targets.key_projects),
+        key_projects: Rate::new(key_projects, targets.key_projects),
         key_province_municipal: Rate::new(province_municipal, targets.key_province_municipal),
         lights,
         monthly,
@@ -621,5 +651,38 @@ mod tests {
         assert!(ind.attracted_started.iter().all(|t| t.count == 1));
         assert_eq!(ind.attracted_started[0].target, Some(160));
         assert_eq!(ind.lights.grey, 1);
+    }
+
+    fn preparing(list: ListLevel) -> Membership {
+        Membership { kind: ListKind::Preparation, build_type: BuildType::PreConstruction, ..on(list, 0) }
+    }
+
+    #[test]
+    fn key_projects_count_both_kinds_and_rates_count_implementation_entries() {
+        // Four projects: a county implementation entry (started), a county preparation entry,
+        // a provincial preparation entry, and a withdrawn county implementation entry.
+        let mut building = test_project();
+        building.lists = vec![on(ListLevel::County, 10)];
+        building.milestones.start.actual = Some(d("2026-03-01"));
+        let mut preparing_county = test_project();
+        preparing_county.lists = vec![preparing(ListLevel::County)];
+        let mut preparing_province = test_project();
+        preparing_province.lists = vec![preparing(ListLevel::ProvinceMajor)];
+        let mut gone = test_project();
+        gone.lists = vec![on(ListLevel::County, 10)];
+        gone.state = State::Withdrawn;
+        let projects = [building, preparing_county, preparing_province, gone];
+        let ind = indicators(&projects, 2026, d("2026-09-30"), &RuleSet::default_rules(), &Targets::default());
+        // 谋划实施: 1 implementation + 2 preparation = 3 of the 260; 1 provincial of the 40.
+        assert_eq!(ind.key_projects, Rate::new(3, 260));
+        assert_eq!(ind.key_province_municipal, Rate::new(1, 40));
+        // The start rate counts the one implementation entry: 1 of 1.
+        assert_eq!(ind.key.projects, 1);
+        assert_eq!(ind.key.started, Rate::new(1, 1));
+        // A project on two kinds of list counts once.
+        let mut both = test_project();
+        both.lists = vec![on(ListLevel::County, 10), preparing(ListLevel::Municipal)];
+        let ind = indicators(&[both], 2026, d("2026-09-30"), &RuleSet::default_rules(), &Targets::default());
+        assert_eq!((ind.key_projects.count, ind.key_province_municipal.count, ind.key.projects), (1, 1, 1));
     }
 }
