@@ -134,8 +134,14 @@ fn main() {
     let projects: Vec<Project> = (0..10_000).map(|i| project(i, true)).collect();
     let week = IsoWeek::of(as_of);
     let t = Instant::now();
-    let report =
-        keyproj::report::weekly::weekly_report(&projects, week, &rules, None, keyproj::clock::Clock::System.now());
+    let report = keyproj::report::weekly::weekly_report(
+        &projects,
+        week,
+        &rules,
+        None,
+        keyproj::clock::Clock::System.now(),
+        "滕州市",
+    );
     let model = t.elapsed();
     let t = Instant::now();
     let xlsx = keyproj::report::render::weekly_xlsx(&report).map(|b| b.len()).unwrap_or(0);

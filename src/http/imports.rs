@@ -179,8 +179,9 @@ async fn template(
             .ok_or_else(|| bad_upload("参数year应为2000至2100之间的年份", "year must be from 2000 to 2100"))?,
         None => state.clock.today().year(),
     };
-    let towns: Vec<String> = state.store.town_layer().await?.towns.iter().map(|t| t.name.clone()).collect();
-    let bytes = crate::report::render::ledger_template(year, &towns)?;
+    let layer = state.store.town_layer().await?;
+    let towns: Vec<String> = layer.towns.iter().map(|t| t.name.clone()).collect();
+    let bytes = crate::report::render::ledger_template(year, &layer.county_name, &towns)?;
     Ok(super::reports::download(bytes, crate::report::produce::Format::Xlsx, "项目台账模板", "ledger-template"))
 }
 

@@ -719,11 +719,13 @@ async fn oc4ids_json(
         (Some(host), Some(pq)) => format!("http://{host}{pq}"),
         _ => format!("urn:keyproj:oc4ids:{}", export_year(&state, &filter).0),
     };
+    let publisher = crate::report::oc4ids::default_publisher(&state.store.town_layer().await?.county_name);
     let package = crate::report::oc4ids::package(
         items.iter().map(|(p, _)| p),
         package_uri,
         state.clock.today(),
         state.clock.now(),
+        publisher,
     );
     json_response(StatusCode::OK, &package)
 }

@@ -10,8 +10,11 @@ use crate::domain::status::Status;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
-/// The publisher of the county's open data.
-pub const PUBLISHER: &str = "滕州市招商引资服务中心";
+/// The publisher of a county's open data unless configured otherwise: its investment-promotion
+/// centre, `滕州市招商引资服务中心`.
+pub fn default_publisher(county: &str) -> String {
+    format!("{county}招商引资服务中心")
+}
 /// OC4IDS schema version, as `major.minor`.
 pub const VERSION: &str = "0.9";
 /// Prefix of the project identifiers (`oc4ids-keyproj-<code>`).
@@ -31,7 +34,7 @@ pub struct Package {
 
 #[derive(Debug, Serialize)]
 pub struct Publisher {
-    pub name: &'static str,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -282,13 +285,14 @@ pub fn project(p: &Project, today: NaiveDate) -> Oc4idsProject {
     }
 }
 
-/// The package of `projects`; `publishedDate` is the latest change among them (the package is
-/// generated on demand), or `now` when there is none.
+/// The package of `projects` published by `publisher`; `publishedDate` is the latest change
+/// among them (the package is generated on demand), or `now` when there is none.
 pub fn package<'a>(
     projects: impl IntoIterator<Item = &'a Project>,
     uri: String,
     today: NaiveDate,
     now: DateTime<Utc>,
+    publisher: String,
 ) -> Package {
     let mut latest: Option<DateTime<Utc>> = None;
     let projects = projects
@@ -301,7 +305,7 @@ pub fn package<'a>(
     Package {
         uri,
         published_date: utc(latest.unwrap_or(now)),
-        publisher: Publisher { name: PUBLISHER },
+        publisher: Publisher { name: publisher },
         version: VERSION,
         projects,
     }
@@ -330,6 +334,17 @@ mod tests {
         m.actual = Some(d("2026-11-20"));
         assert_eq!(milestone_status(&m, today), Some("met"));
         assert_eq!(milestone_status(&Milestone::default(), today), None);
+    }
+
+    #[test]
+    fn the_publisher_is_a_parameter_defaulting_to_the_countys_centre() {
+        assert_eq!(default_publisher("滕州市"), "滕州市招商引资服务中心");
+        let p = test_project();
+        let now = DateTime::<Utc>::MIN_UTC;
+        let pkg = package([&p], "urn:x".into(), d("2026-11-27"), now, default_publisher("邹城市"));
+        assert_eq!(pkg.publisher.name, "邹城市招商引资服务中心");
+        let pkg = package([&p], "urn:x".into(), d("2026-11-27"), now, "枣庄市发展和改革委员会".into());
+        assert_eq!(pkg.publisher.name, "枣庄市发展和改革委员会");
     }
 
     #[test]

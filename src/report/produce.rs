@@ -79,10 +79,16 @@ pub async fn indicators_for(
     Ok(indicators(&projects, year, as_of, rules, &targets))
 }
 
+/// The county's name as the stored town layer gives it, for report titles.
+async fn county_name(store: &Store) -> Result<String, StoreError> {
+    Ok(store.town_layer().await?.county_name.clone())
+}
+
 pub async fn bulletin_for(store: &Store, rules: &RuleSet, month: Period) -> Result<Bulletin, ProduceError> {
     let projects = store.all_projects().await?;
     let targets = targets_for(store, month.year).await?;
-    Ok(bulletin(&projects, month, rules, &targets))
+    let county = county_name(store).await?;
+    Ok(bulletin(&projects, month, rules, &targets, &county))
 }
 
 /// The week's report computed from the data now; the diff compares against last week's
@@ -102,7 +108,8 @@ pub async fn weekly_for(
         None => None,
     };
     let projects = store.all_projects().await?;
-    Ok(weekly_report(&projects, week, rules, published.as_ref(), now))
+    let county = county_name(store).await?;
+    Ok(weekly_report(&projects, week, rules, published.as_ref(), now, &county))
 }
 
 pub fn render_weekly(report: &WeeklyReport, format: Format) -> Result<Vec<u8>, ProduceError> {

@@ -1,8 +1,7 @@
 //! The weekly laggard report (滞后项目周报) for an ISO week, as of its Sunday.
 
 use crate::domain::calendar::IsoWeek;
-use crate::domain::indicators::Facts;
-use crate::domain::lights::{Light, Reason, RuleSet, evaluate};
+use crate::domain::lights::{Evaluation, Light, Reason, RuleId, RuleSet, evaluate};
 use crate::domain::milestone::MilestoneKind;
 use crate::domain::project::Project;
 use crate::domain::report::Factor;
@@ -36,7 +35,7 @@ pub struct LaggardRow {
     pub total_investment_yuan: i64,
     pub light: Light,
     /// The rule that decided the light.
-    pub rule: String,
+    pub rule: RuleId,
     pub milestone: Option<MilestoneKind>,
     pub due: Option<NaiveDate>,
     pub days_late: Option<i64>,
@@ -77,8 +76,8 @@ pub struct DiffRow {
     pub change: Change,
     pub before: Option<Light>,
     pub after: Option<Light>,
-    pub rule_before: Option<String>,
-    pub rule_after: Option<String>,
+    pub rule_before: Option<RuleId>,
+    pub rule_after: Option<RuleId>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +123,9 @@ pub struct PreviousWeek {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeeklyReport {
+    /// The county's name, from the town layer (reports published before it was stored have none).
+    #[serde(default)]
+    pub county: String,
     pub week: String,
     pub as_of: NaiveDate,
     pub year: i32,
@@ -176,9 +178,9 @@ fn previous_lights(
     week: IsoWeek,
     rules: &RuleSet,
     published: Option<&WeeklyReport>,
-) -> HashMap<i64, (Light, String)> {
+) -> HashMap<i64, (Light, RuleId)> {
     match published {
-        Some(report) => report.laggards.iter().map(|l| (l.project_id, (l.light, l.rule.clone()))).collect(),
+        Some(report) => report.laggards.iter().map(|l| (l.project_id, (l.light, l.rule))).collect(),
         None => {
             let as_of = week.sunday();
             projects
@@ -186,7 +188,7 @@ fn previous_lights(
                 .filter(|p| in_scope(p, as_of.year(), as_of))
                 .filter_map(|p| {
                     let e = evaluate(p, as_of, rules);
-                    let rule = e.worst().map(|r| r.rule.clone()).unwrap_or_default();
+                    let rule = e.worst()?.rule;
                     e.light.is_laggard().then_some((p.id, (e.light, rule)))
                 })
                 .collect()
@@ -217,32 +219,85 @@ fn group(rows: &[LaggardRow], key: impl Fn(&LaggardRow) -> (String, String)) -> 
     v
 }
 
-/// Build the report for `week`. `previous_published` is last week's report as issued, if it was.
+impl WeeklyReport {
+    /// `滕州市重点项目滞后情况周报（2026-W48）`: the county's name, then the week.
+    pub fn title(&self) -> String {
+        format!("{}重点项目滞后情况周报（{}）", self.county, self.week)
+    }
+}
+
+/// Build the report for `week` in `county`. `previous_published` is last week's report as
+/// issued, if it was.
 pub fn weekly_report(
     projects: &[Project],
     week: IsoWeek,
     rules: &RuleSet,
     previous_published: Option<&WeeklyReport>,
     generated_at: DateTime<Utc>,
+    county: &str,
 ) -> WeeklyReport {
     let as_of = week.sunday();
     let year = as_of.year();
-    let mut summary = Summary::default();
-    let mut laggards = Vec::new();
-    let mut inactive = Vec::new();
-    let mut current: HashMap<i64, (Light, String)> = HashMap::new();
+    let Week { mut summary, mut laggards, inactive, current } = this_week(projects, week, rules);
+    laggards.sort_by(|a, b| {
+        b.light
+            .severity()
+            .cmp(&a.light.severity())
+            .then(b.days_late.unwrap_or(0).cmp(&a.days_late.unwrap_or(0)))
+            .then(a.project_id.cmp(&b.project_id))
+    });
+    let previous_week = week.previous();
+    let before = previous_lights(projects, previous_week, rules, previous_published);
+    let diff = diff(projects, &before, &current, previous_published);
+    for d in &diff {
+        match d.change {
+            Change::New => summary.new += 1,
+            Change::Worsened => summary.worsened += 1,
+            Change::Improved => summary.improved += 1,
+            Change::Cleared => summary.cleared += 1,
+        }
+    }
+    WeeklyReport {
+        county: county.to_string(),
+        week: week.to_string(),
+        as_of,
+        year,
+        rules: format!("{} {}", rules.name, rules.version),
+        generated_at,
+        by_town: group(&laggards, |r| (r.town_code.clone(), r.town.clone())),
+        by_unit: group(&laggards, |r| (r.responsible_unit.clone(), r.responsible_unit.clone())),
+        summary,
+        laggards,
+        diff,
+        inactive,
+        previous: PreviousWeek { week: previous_week.to_string(), published: previous_published.is_some() },
+    }
+}
+
+/// This week's lights: the counts, the laggards (unsorted), the suspended or withdrawn projects,
+/// and each laggard's light and deciding rule for the diff.
+struct Week {
+    summary: Summary,
+    laggards: Vec<LaggardRow>,
+    inactive: Vec<InactiveRow>,
+    current: HashMap<i64, (Light, RuleId)>,
+}
+
+fn this_week(projects: &[Project], week: IsoWeek, rules: &RuleSet) -> Week {
+    let as_of = week.sunday();
+    let year = as_of.year();
+    let mut w = Week { summary: Summary::default(), laggards: vec![], inactive: vec![], current: HashMap::new() };
     for p in projects.iter().filter(|p| in_scope(p, year, as_of)) {
-        let facts = Facts::of(p, year, as_of, rules);
-        let e = facts.evaluation;
-        summary.projects += 1;
+        let e = evaluate(p, as_of, rules);
+        w.summary.projects += 1;
         match e.light {
-            Light::Red => summary.red += 1,
-            Light::Yellow => summary.yellow += 1,
-            Light::Blue => summary.blue += 1,
-            Light::Green => summary.green += 1,
+            Light::Red => w.summary.red += 1,
+            Light::Yellow => w.summary.yellow += 1,
+            Light::Blue => w.summary.blue += 1,
+            Light::Green => w.summary.green += 1,
             Light::Grey => {
-                summary.suspended_or_withdrawn += 1;
-                inactive.push(InactiveRow {
+                w.summary.suspended_or_withdrawn += 1;
+                w.inactive.push(InactiveRow {
                     project_id: p.id,
                     code: p.code.clone(),
                     name: p.name.clone(),
@@ -252,49 +307,57 @@ pub fn weekly_report(
                 });
             }
         }
-        if !e.light.is_laggard() {
-            continue;
+        if let Some(row) = laggard_row(p, &e, week, rules) {
+            w.current.insert(p.id, (row.light, row.rule));
+            w.laggards.push(row);
         }
-        let Some(worst) = e.worst().cloned() else { continue };
-        current.insert(p.id, (e.light, worst.rule.clone()));
-        laggards.push(LaggardRow {
-            project_id: p.id,
-            code: p.code.clone(),
-            name: p.name.clone(),
-            town_code: p.town.code.clone(),
-            town: p.town.name.clone(),
-            responsible_unit: p.responsible_unit.clone().unwrap_or_else(|| "未填写责任单位".into()),
-            chain: p.chain,
-            tier: p.tier,
-            total_investment_yuan: p.total_investment_yuan.0,
-            light: e.light,
-            rule: worst.rule.clone(),
-            milestone: worst.milestone,
-            due: worst.due,
-            days_late: worst.days_late,
-            gap_points: e.reasons.iter().find_map(|r| r.gap_points),
-            message: worst.message.clone(),
-            reasons: e.reasons.clone(),
-            problem: blocking_problem(p, as_of),
-            weeks_in_a_row: streak(p, week, rules),
-        });
     }
-    summary.laggards = laggards.len() as i64;
-    laggards.sort_by(|a, b| {
-        b.light
-            .severity()
-            .cmp(&a.light.severity())
-            .then(b.days_late.unwrap_or(0).cmp(&a.days_late.unwrap_or(0)))
-            .then(a.project_id.cmp(&b.project_id))
-    });
+    w.summary.laggards = w.laggards.len() as i64;
+    w
+}
 
-    let previous_week = week.previous();
-    let before = previous_lights(projects, previous_week, rules, previous_published);
-    let mut diff = Vec::new();
+/// The row of a project whose light makes it a laggard, described by the rule that decided it.
+fn laggard_row(p: &Project, e: &Evaluation, week: IsoWeek, rules: &RuleSet) -> Option<LaggardRow> {
+    if !e.light.is_laggard() {
+        return None;
+    }
+    let worst = e.worst()?;
+    Some(LaggardRow {
+        project_id: p.id,
+        code: p.code.clone(),
+        name: p.name.clone(),
+        town_code: p.town.code.clone(),
+        town: p.town.name.clone(),
+        responsible_unit: p.responsible_unit.clone().unwrap_or_else(|| "未填写责任单位".into()),
+        chain: p.chain,
+        tier: p.tier,
+        total_investment_yuan: p.total_investment_yuan.0,
+        light: e.light,
+        rule: worst.rule,
+        milestone: worst.milestone,
+        due: worst.due,
+        days_late: worst.days_late,
+        gap_points: e.reasons.iter().find_map(|r| r.gap_points),
+        message: worst.message.clone(),
+        reasons: e.reasons.clone(),
+        problem: blocking_problem(p, week.sunday()),
+        weeks_in_a_row: streak(p, week, rules),
+    })
+}
+
+/// What changed since last week: new and cleared laggards, and lights that worsened or
+/// improved, in that order, then by project.
+fn diff(
+    projects: &[Project],
+    before: &HashMap<i64, (Light, RuleId)>,
+    current: &HashMap<i64, (Light, RuleId)>,
+    previous_published: Option<&WeeklyReport>,
+) -> Vec<DiffRow> {
     let by_id: HashMap<i64, &Project> = projects.iter().map(|p| (p.id, p)).collect();
     let mut ids: Vec<i64> = before.keys().chain(current.keys()).copied().collect();
     ids.sort_unstable();
     ids.dedup();
+    let mut diff = Vec::new();
     for id in ids {
         let (b, a) = (before.get(&id), current.get(&id));
         let change = match (b, a) {
@@ -310,12 +373,6 @@ pub fn weekly_report(
                 (None, Some(l)) => (l.code.clone(), l.name.clone(), l.town.clone()),
                 (None, None) => (String::new(), String::new(), String::new()),
             };
-        match change {
-            Change::New => summary.new += 1,
-            Change::Worsened => summary.worsened += 1,
-            Change::Improved => summary.improved += 1,
-            Change::Cleared => summary.cleared += 1,
-        }
         diff.push(DiffRow {
             project_id: id,
             code,
@@ -324,24 +381,10 @@ pub fn weekly_report(
             change,
             before: b.map(|x| x.0),
             after: a.map(|x| x.0),
-            rule_before: b.map(|x| x.1.clone()),
-            rule_after: a.map(|x| x.1.clone()),
+            rule_before: b.map(|x| x.1),
+            rule_after: a.map(|x| x.1),
         });
     }
     diff.sort_by(|a, b| a.change.cmp(&b.change).then(a.project_id.cmp(&b.project_id)));
-
-    WeeklyReport {
-        week: week.to_string(),
-        as_of,
-        year,
-        rules: format!("{} {}", rules.name, rules.version),
-        generated_at,
-        by_town: group(&laggards, |r| (r.town_code.clone(), r.town.clone())),
-        by_unit: group(&laggards, |r| (r.responsible_unit.clone(), r.responsible_unit.clone())),
-        summary,
-        laggards,
-        diff,
-        inactive,
-        previous: PreviousWeek { week: previous_week.to_string(), published: previous_published.is_some() },
-    }
+    diff
 }

@@ -47,7 +47,7 @@ fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::render::fixtures::{self, FORMULA, QUOTED, RED_WEST, SCRIPT};
+    use crate::report::fixtures::{self, FORMULA, QUOTED, RED_WEST, SCRIPT};
 
     fn csv_text() -> String {
         let bytes = weekly_csv(&fixtures::weekly());

@@ -2,8 +2,8 @@
 //! the page can be saved, mailed or printed to PDF from any browser as it is.
 
 use super::{
-    Cell, LAGGARD_HEADERS, Table, as_of_line, bulletin_laggard_table, bulletin_title, date_zh, diff_table,
-    inactive_table, laggard_cells, progress_table, start_table, summary_items, weekly_basis, weekly_title,
+    Cell, LAGGARD_HEADERS, Table, as_of_line, bulletin_laggard_table, date_zh, diff_table, inactive_table,
+    laggard_cells, progress_table, start_table, summary_items, weekly_basis,
 };
 use crate::domain::lights::Light;
 use crate::report::bulletin::Bulletin;
@@ -59,7 +59,7 @@ pub fn weekly_html(r: &WeeklyReport) -> String {
     let _ = write!(
         body,
         "<h1>{}</h1>\n<p class=\"meta\">{}</p>\n<p class=\"meta\">{}</p>\n",
-        html_escape(&weekly_title(r)),
+        html_escape(&r.title()),
         html_escape(&as_of_line(r.as_of)),
         html_escape(&weekly_basis(r)),
     );
@@ -69,7 +69,7 @@ pub fn weekly_html(r: &WeeklyReport) -> String {
     let counts: Vec<Cell> = items.iter().map(|(_, n)| Cell::Int(*n)).collect();
     body.push_str(&table(&items.map(|(label, _)| label), &[counts]));
 
-    body.push_str("<h2>二、滞后项目(按镇街)</h2>\n");
+    body.push_str("<h2>二、滞后项目（按镇街）</h2>\n");
     if r.laggards.is_empty() {
         body.push_str("<p class=\"empty\">本周无滞后项目。</p>\n");
     }
@@ -83,14 +83,14 @@ pub fn weekly_html(r: &WeeklyReport) -> String {
     body.push_str("<h2>四、暂停或退出项目</h2>\n");
     body.push_str(&table_or(&inactive_table(r), "无。"));
 
-    let _ = writeln!(body, "<footer>生成时间:{}</footer>", beijing_time(r.generated_at));
-    page(&weekly_title(r), "size: A4 landscape; margin: 12mm", "font-size: 10pt", &body)
+    let _ = writeln!(body, "<footer>生成时间：{}</footer>", beijing_time(r.generated_at));
+    page(&r.title(), "size: A4 landscape; margin: 12mm", "font-size: 10pt", &body)
 }
 
 /// A timestamp as readers in the county expect it: Beijing time (UTC+8).
 fn beijing_time(t: DateTime<Utc>) -> String {
     match FixedOffset::east_opt(8 * 3600) {
-        Some(tz) => format!("{}(北京时间)", t.with_timezone(&tz).format("%Y-%m-%d %H:%M")),
+        Some(tz) => format!("{}（北京时间）", t.with_timezone(&tz).format("%Y-%m-%d %H:%M")),
         None => format!("{} UTC", t.format("%Y-%m-%d %H:%M")),
     }
 }
@@ -127,7 +127,8 @@ fn town_section(r: &WeeklyReport, town: &LaggardGroup) -> String {
             picks.iter().filter_map(|&p| cells.get(p).cloned()).collect()
         })
         .collect();
-    let heading = format!("{}(滞后{}个:红灯{}个、黄灯{}个)", town.label, town.red + town.yellow, town.red, town.yellow);
+    let heading =
+        format!("{}（滞后{}个：红灯{}个、黄灯{}个）", town.label, town.red + town.yellow, town.red, town.yellow);
     format!("<h3>{}</h3>\n{}", html_escape(&heading), table(&TOWN_COLUMNS, &rows))
 }
 
@@ -137,7 +138,7 @@ pub fn bulletin_html(b: &Bulletin) -> String {
     let _ = write!(
         body,
         "<h1>{}</h1>\n<p class=\"meta\">{}　序时进度{}%</p>\n",
-        html_escape(&bulletin_title(b)),
+        html_escape(&b.title()),
         html_escape(&as_of_line(b.as_of)),
         html_escape(&super::super::pct(b.time_share_percent)),
     );
@@ -152,7 +153,7 @@ pub fn bulletin_html(b: &Bulletin) -> String {
     let _ = writeln!(body, "<h2>{}</h2>", html_escape(&laggards.title));
     body.push_str(&table_or(&laggards, "无。"));
     let _ = writeln!(body, "<footer>数据截至{}</footer>", html_escape(&date_zh(b.as_of)));
-    page(&bulletin_title(b), "size: A4; margin: 25mm 20mm", "font-size: 12pt; max-width: 170mm", &body)
+    page(&b.title(), "size: A4; margin: 25mm 20mm", "font-size: 12pt; max-width: 170mm", &body)
 }
 
 fn page(title: &str, page_rule: &str, body_rule: &str, body: &str) -> String {
@@ -206,12 +207,12 @@ fn class_of(c: &Cell) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::render::fixtures::{self, FORMULA, QUOTED, RED_WEST, SCRIPT};
+    use crate::report::fixtures::{self, FORMULA, QUOTED, RED_WEST, SCRIPT};
 
     #[test]
     fn generation_time_is_beijing_time() {
         let t = DateTime::parse_from_rfc3339("2026-11-29T16:30:00Z").expect("time").with_timezone(&Utc);
-        assert_eq!(beijing_time(t), "2026-11-30 00:30(北京时间)");
+        assert_eq!(beijing_time(t), "2026-11-30 00:30（北京时间）");
     }
 
     #[test]
@@ -247,8 +248,8 @@ mod tests {
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(!html.contains(SCRIPT) && !html.contains("<script>alert"));
         assert!(html.contains("锂电&quot;储能&quot;,二期") && !html.contains(QUOTED));
-        assert!(html.contains("<h3>西岗镇(滞后2个:红灯1个、黄灯1个)</h3>"));
-        assert!(html.contains("<h3>龙泉街道(滞后2个:红灯1个、黄灯1个)</h3>"));
+        assert!(html.contains("<h3>西岗镇（滞后2个：红灯1个、黄灯1个）</h3>"));
+        assert!(html.contains("<h3>龙泉街道（滞后2个：红灯1个、黄灯1个）</h3>"));
         assert!(html.contains("class=\"light red\">红灯") && html.contains("class=\"light yellow\">黄灯"));
         assert!(html.contains("用地指标未落实"));
     }

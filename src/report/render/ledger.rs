@@ -2,10 +2,15 @@
 
 use super::xlsx::table_workbook;
 use super::{Cell, RenderError, Table};
+use crate::domain::Chain;
 use crate::domain::calendar::TimeShareMode;
 use crate::domain::lights::{Evaluation, annual_plan, ytd_completed};
+use crate::domain::lists::{BuildType, ListKind, ListLevel};
 use crate::domain::project::Project;
 use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook, XlsxError,
+};
 
 pub const LEDGER_HEADERS: [&str; 21] = [
     "序号",
@@ -158,16 +163,82 @@ pub const TEMPLATE_HEADERS: [&str; 17] = [
 
 const TEMPLATE_ROWS: u32 = 1000;
 
-/// The official-style blank ledger: Chinese headers, drop-down lists for town, chain and
-/// category (from a hidden 选项 sheet), date and number checks, and an instruction sheet.
-pub fn ledger_template(year: i32, towns: &[String]) -> Result<Vec<u8>, RenderError> {
-    use crate::domain::Chain;
-    use crate::domain::lists::{BuildType, ListKind, ListLevel};
-    use rust_xlsxwriter::{
-        DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook,
-    };
+/// The name of the county's own list level as the template offers it: `滕州市级重点项目`, when
+/// the ledger reader takes that back as the county level; otherwise the generic `县级重点项目`
+/// (a county named `…市` would otherwise read back as a municipal list).
+fn county_level_name(county: &str) -> String {
+    let own = format!("{county}级重点项目");
+    if !county.is_empty() && ListLevel::from_name(&own) == Some(ListLevel::County) {
+        own
+    } else {
+        "县级重点项目".to_string()
+    }
+}
 
+/// A list level as the template names it.
+fn level_name(county: &str, level: ListLevel) -> String {
+    match level {
+        ListLevel::County => county_level_name(county),
+        other => other.label_zh().to_string(),
+    }
+}
+
+/// The 项目类别 choices: every level × kind × build type, `滕州市级重点项目 实施类 新开工`.
+fn categories(county: &str) -> Vec<String> {
+    ListLevel::ALL
+        .iter()
+        .flat_map(|&l| {
+            let level = level_name(county, l);
+            ListKind::ALL.iter().flat_map(move |k| {
+                let level = level.clone();
+                BuildType::ALL.iter().map(move |b| format!("{level} {} {}", k.label_zh(), b.label_zh()))
+            })
+        })
+        .collect()
+}
+
+/// The official-style blank ledger: Chinese headers, drop-down lists for town, chain and
+/// category (from a hidden 选项 sheet), date and number checks, and an instruction sheet. The
+/// examples name the county's own list (`county`, from the town layer).
+pub fn ledger_template(year: i32, county: &str, towns: &[String]) -> Result<Vec<u8>, RenderError> {
+    let choices = [
+        Choices {
+            title: "镇街",
+            column: "所在镇街",
+            prompt: "请选择镇街(园区填在“园区”列)".into(),
+            values: towns.to_vec(),
+        },
+        Choices {
+            title: "产业链",
+            column: "产业链",
+            prompt: "请选择产业链".into(),
+            values: Chain::ALL.iter().map(|c| c.label_zh().to_string()).collect(),
+        },
+        Choices {
+            title: "项目类别",
+            column: "项目类别",
+            prompt: format!("级别 类别 建设性质,如:{} 实施类 新开工", county_level_name(county)),
+            values: categories(county),
+        },
+    ];
     let mut wb = Workbook::new();
+    template_sheet(&mut wb, year, &choices)?;
+    instruction_sheet(&mut wb, year, county)?;
+    choices_sheet(&mut wb, &choices)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// A drop-down list of a template column: its values are a titled column of the hidden 选项
+/// sheet.
+struct Choices {
+    title: &'static str,
+    column: &'static str,
+    prompt: String,
+    values: Vec<String>,
+}
+
+/// The 项目台账 sheet: title, headers, and checks on the first `TEMPLATE_ROWS` rows.
+fn template_sheet(wb: &mut Workbook, year: i32, choices: &[Choices]) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_border(FormatBorder::Thin)
@@ -175,93 +246,73 @@ pub fn ledger_template(year: i32, towns: &[String]) -> Result<Vec<u8>, RenderErr
         .set_text_wrap()
         .set_align(FormatAlign::Center);
     let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    let categories: Vec<String> = ListLevel::ALL
-        .iter()
-        .flat_map(|l| {
-            ListKind::ALL.iter().flat_map(move |k| {
-                BuildType::ALL.iter().map(move |b| format!("{} {} {}", l.label_zh(), k.label_zh(), b.label_zh()))
-            })
-        })
-        .collect();
-    let chains: Vec<&str> = Chain::ALL.iter().map(|c| c.label_zh()).collect();
     let last = TEMPLATE_ROWS + 2;
-    {
-        let ws = wb.add_worksheet().set_name("项目台账")?;
-        ws.merge_range(0, 0, 0, (TEMPLATE_HEADERS.len() - 1) as u16, &format!("{year}年重点项目台账"), &title)?;
-        for (col, h) in TEMPLATE_HEADERS.iter().enumerate() {
-            ws.write_string_with_format(1, col as u16, *h, &header)?;
-            let width = if *h == "项目名称" || *h == "建设单位" { 30.0 } else { 14.0 };
-            ws.set_column_width(col as u16, width)?;
-        }
-        ws.set_freeze_panes(2, 0)?;
-        let list =
-            |col: &str, range: String, prompt: &str| -> Result<(u16, DataValidation), rust_xlsxwriter::XlsxError> {
-                let col = TEMPLATE_HEADERS.iter().position(|h| *h == col).unwrap_or(0) as u16;
-                let dv = DataValidation::new()
-                    .allow_list_formula(Formula::new(range))
-                    .set_error_style(DataValidationErrorStyle::Warning)
-                    .set_input_message(prompt)?;
-                Ok((col, dv))
-            };
-        for (col, dv) in [
-            list("所在镇街", format!("=选项!$A$2:$A${}", towns.len() + 1), "请选择镇街(园区填在“园区”列)")?,
-            list("产业链", format!("=选项!$B$2:$B${}", chains.len() + 1), "请选择产业链")?,
-            list(
-                "项目类别",
-                format!("=选项!$C$2:$C${}", categories.len() + 1),
-                "级别 类别 建设性质,如:滕州市级重点项目 实施类 新开工",
-            )?,
-        ] {
-            ws.add_data_validation(2, col, last, col, &dv)?;
-        }
-        let money = DataValidation::new()
-            .allow_decimal_number(rust_xlsxwriter::DataValidationRule::GreaterThanOrEqualTo(0.0))
-            .set_input_message("单位:亿元")?;
-        for col in ["总投资(亿元)", "年度计划投资(亿元)", "本年完成投资(亿元)"] {
-            let c = TEMPLATE_HEADERS.iter().position(|h| *h == col).unwrap_or(0) as u16;
-            ws.add_data_validation(2, c, last, c, &money)?;
-        }
-        ws.set_landscape();
-        ws.set_paper_size(9);
-        ws.set_print_fit_to_pages(1, 0);
-        ws.set_repeat_rows(1, 1)?;
+    let ws = wb.add_worksheet().set_name("项目台账")?;
+    ws.merge_range(0, 0, 0, (TEMPLATE_HEADERS.len() - 1) as u16, &format!("{year}年重点项目台账"), &title)?;
+    for (col, h) in TEMPLATE_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(1, col as u16, *h, &header)?;
+        let width = if *h == "项目名称" || *h == "建设单位" { 30.0 } else { 14.0 };
+        ws.set_column_width(col as u16, width)?;
     }
-    {
-        let ws = wb.add_worksheet().set_name("填表说明")?;
-        ws.set_column_width(0, 100)?;
-        let lines = [
-            "填表说明 / Instructions".to_string(),
-            "1. 每行一个项目;第2行为表头,请勿修改表头文字。合计行、空行会被自动跳过。".to_string(),
-            "2. 金额单位为亿元,可填写小数(如 12.5);也可在单元格中写明单位,如“10500万元”“约3亿元”。".to_string(),
-            "3. 日期可写作 2026-03-01、2026.3、2026年3月、2026年下半年、2026年底;只写到月或半年的计划按该期末计算。".to_string(),
-            "4. 所在镇街请从下拉列表选择(也接受常见别名,如“西港”“张旺”“东沙河镇”);开发区、化工园区等请填在“园区”列。".to_string(),
-            "5. 项目类别写级别、类别和建设性质,如“省重大项目 实施类 续建”“滕州市级重点项目 准备类 前期推进”。".to_string(),
-            "6. 已有项目以“项目编号”匹配;没有编号时按项目名称和建设单位匹配。导入前先预览,核对新增、更新和错误后再确认导入。".to_string(),
-            format!("7. 本模板年度:{year}年。导入时请选择相同年度。"),
-            "Fill one project per row; amounts in 亿元; dates as 2026-03-01 or 2026年3月; pick the town from the list; preview before importing.".to_string(),
-        ];
-        for (i, line) in lines.iter().enumerate() {
-            ws.write_string(i as u32, 0, line)?;
+    ws.set_freeze_panes(2, 0)?;
+    let column = |name: &str| TEMPLATE_HEADERS.iter().position(|h| *h == name).unwrap_or(0) as u16;
+    // The choices are columns A, B, C … of the 选项 sheet, in order.
+    for (letter, choice) in ('A'..='Z').zip(choices) {
+        let col = column(choice.column);
+        let range = format!("=选项!${letter}$2:${letter}${}", choice.values.len() + 1);
+        let dv = DataValidation::new()
+            .allow_list_formula(Formula::new(range))
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_input_message(&choice.prompt)?;
+        ws.add_data_validation(2, col, last, col, &dv)?;
+    }
+    let money = DataValidation::new()
+        .allow_decimal_number(rust_xlsxwriter::DataValidationRule::GreaterThanOrEqualTo(0.0))
+        .set_input_message("单位:亿元")?;
+    for name in ["总投资(亿元)", "年度计划投资(亿元)", "本年完成投资(亿元)"] {
+        let c = column(name);
+        ws.add_data_validation(2, c, last, c, &money)?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(1, 1)?;
+    Ok(())
+}
+
+/// The 填表说明 sheet: how to fill each column, with examples of the county's own list.
+fn instruction_sheet(wb: &mut Workbook, year: i32, county: &str) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("填表说明")?;
+    ws.set_column_width(0, 100)?;
+    let county_level = county_level_name(county);
+    let lines = [
+        "填表说明 / Instructions".to_string(),
+        "1. 每行一个项目;第2行为表头,请勿修改表头文字。合计行、空行会被自动跳过。".to_string(),
+        "2. 金额单位为亿元,可填写小数(如 12.5);也可在单元格中写明单位,如“10500万元”“约3亿元”。".to_string(),
+        "3. 日期可写作 2026-03-01、2026.3、2026年3月、2026年下半年、2026年底;只写到月或半年的计划按该期末计算。".to_string(),
+        "4. 所在镇街请从下拉列表选择(也接受常见别名,如“西港”“张旺”“东沙河镇”);开发区、化工园区等请填在“园区”列。".to_string(),
+        format!("5. 项目类别写级别、类别和建设性质,如“省重大项目 实施类 续建”“{county_level} 准备类 前期推进”。"),
+        "6. 已有项目以“项目编号”匹配;没有编号时按项目名称和建设单位匹配。导入前先预览,核对新增、更新和错误后再确认导入。".to_string(),
+        format!("7. 本模板年度:{year}年。导入时请选择相同年度。"),
+        "Fill one project per row; amounts in 亿元; dates as 2026-03-01 or 2026年3月; pick the town from the list; preview before importing.".to_string(),
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        ws.write_string(i as u32, 0, line)?;
+    }
+    Ok(())
+}
+
+/// The hidden 选项 sheet the drop-down lists read.
+fn choices_sheet(wb: &mut Workbook, choices: &[Choices]) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("选项")?;
+    for (col, choice) in choices.iter().enumerate() {
+        ws.write_string(0, col as u16, choice.title)?;
+        for (i, v) in choice.values.iter().enumerate() {
+            ws.write_string(i as u32 + 1, col as u16, v)?;
         }
     }
-    {
-        let ws = wb.add_worksheet().set_name("选项")?;
-        for (col, (title_text, values)) in [
-            ("镇街", towns.to_vec()),
-            ("产业链", chains.iter().map(|s| s.to_string()).collect()),
-            ("项目类别", categories),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            ws.write_string(0, col as u16, title_text)?;
-            for (i, v) in values.iter().enumerate() {
-                ws.write_string(i as u32 + 1, col as u16, v)?;
-            }
-        }
-        ws.set_hidden(true);
-    }
-    Ok(wb.save_to_buffer()?)
+    ws.set_hidden(true);
+    Ok(())
 }
 
 /// The monthly progress sheet (月度进度表) in the form towns return it: one row per project on
@@ -323,4 +374,46 @@ pub fn monthly_xlsx(projects: &[Project], month: crate::domain::report::Period) 
         rows,
     };
     table_workbook(&table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+    use std::io::Cursor;
+
+    fn sheet_text(bytes: Vec<u8>, name: &str) -> Vec<String> {
+        let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("xlsx opens");
+        let range = wb.worksheet_range(name).expect("sheet");
+        range.rows().flat_map(|r| r.iter().map(Data::to_string)).filter(|s| !s.is_empty()).collect()
+    }
+
+    #[test]
+    fn the_template_names_the_county_of_the_town_layer() {
+        let towns = vec!["荆河街道".to_string(), "西岗镇".to_string()];
+        let bytes = ledger_template(2026, "滕州市", &towns).expect("template");
+        let help = sheet_text(bytes.clone(), "填表说明");
+        assert!(help.iter().any(|l| l.contains("“滕州市级重点项目 准备类 前期推进”")), "{help:?}");
+        let choices = sheet_text(bytes, "选项");
+        assert!(choices.iter().any(|c| c == "滕州市级重点项目 实施类 新开工"));
+        assert!(choices.iter().any(|c| c == "西岗镇"));
+        // Every level offered reads back as the level it names.
+        for county in ["滕州市", "邹城市"] {
+            for &l in ListLevel::ALL {
+                assert_eq!(ListLevel::from_name(&level_name(county, l)), Some(l), "{county} {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_county_whose_own_list_would_read_back_wrong_gets_the_generic_name() {
+        // 邹城市级 contains 市级: the reader would take it for a municipal list.
+        assert_eq!(ListLevel::from_name("邹城市级重点项目"), Some(ListLevel::Municipal));
+        assert_eq!(county_level_name("邹城市"), "县级重点项目");
+        assert_eq!(county_level_name("滕州市"), "滕州市级重点项目");
+        assert_eq!(county_level_name(""), "县级重点项目");
+        let help = sheet_text(ledger_template(2026, "邹城市", &[]).expect("template"), "填表说明");
+        assert!(help.iter().any(|l| l.contains("“县级重点项目 准备类 前期推进”")), "{help:?}");
+        assert!(!help.iter().any(|l| l.contains("滕州")), "{help:?}");
+    }
 }

@@ -18,7 +18,7 @@ pub use xlsx::{bulletin_xlsx, weekly_xlsx};
 
 use super::bulletin::{Bulletin, LaggardLine};
 use super::weekly::{LaggardRow, Summary, WeeklyReport};
-use crate::domain::lights::Light;
+use crate::domain::lights::{Light, RuleId};
 use crate::domain::money::{YI, format_scaled};
 use chrono::{Datelike, NaiveDate};
 
@@ -88,28 +88,9 @@ pub(crate) struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// The Chinese name of the rule that decided a light; unknown rules print as their code.
-pub(crate) fn rule_label_zh(rule: &str) -> &str {
-    match rule {
-        "start_overdue" => "开工滞后",
-        "completion_overdue" => "竣工滞后",
-        "production_overdue" => "投产滞后",
-        "investment_behind" => "投资慢于序时",
-        "stale" => "未按时报送",
-        "due_soon" => "临近节点",
-        "suspended" => "暂停",
-        "withdrawn" => "退出",
-        other => other,
-    }
-}
-
 /// `2026年11月29日`, as official documents write dates.
 pub(crate) fn date_zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-pub(crate) fn weekly_title(r: &WeeklyReport) -> String {
-    format!("滕州市重点项目滞后情况周报（{}）", r.week)
 }
 
 pub(crate) fn as_of_line(as_of: NaiveDate) -> String {
@@ -119,7 +100,7 @@ pub(crate) fn as_of_line(as_of: NaiveDate) -> String {
 /// Where last week's lights come from, so readers know what the changes compare against.
 pub(crate) fn weekly_basis(r: &WeeklyReport) -> String {
     let source = if r.previous.published { "已发布周报" } else { "按数据推算" };
-    format!("评价规则:{};变化情况对比上周({},{source})", r.rules, r.previous.week)
+    format!("评价规则：{}；变化情况对比上周（{}，{source}）", r.rules, r.previous.week)
 }
 
 pub(crate) fn summary_items(s: &Summary) -> [(&'static str, i64); 11] {
@@ -171,7 +152,7 @@ pub(crate) fn laggard_cells(seq: usize, l: &LaggardRow) -> Vec<Cell> {
         Cell::Text(l.tier.label_zh().to_string()),
         Cell::Yi { yuan: l.total_investment_yuan, places: 2 },
         Cell::Light(l.light),
-        Cell::Text(rule_label_zh(&l.rule).to_string()),
+        Cell::Text(l.rule.label_zh().to_string()),
         l.due.map_or(Cell::Empty, Cell::Date),
         Cell::opt_int(l.days_late),
         Cell::opt_num(l.gap_points, false),
@@ -185,17 +166,17 @@ pub(crate) fn laggard_cells(seq: usize, l: &LaggardRow) -> Vec<Cell> {
 pub(crate) fn laggard_table(r: &WeeklyReport) -> Table {
     Table {
         sheet: "滞后项目",
-        title: format!("滞后项目清单({})", r.week),
+        title: format!("滞后项目清单（{}）", r.week),
         headers: LAGGARD_HEADERS.to_vec(),
         rows: r.laggards.iter().enumerate().map(|(i, l)| laggard_cells(i + 1, l)).collect(),
     }
 }
 
 pub(crate) fn diff_table(r: &WeeklyReport) -> Table {
-    let rule = |s: &Option<String>| Cell::opt_text(s.as_deref().map(rule_label_zh));
+    let rule = |r: &Option<RuleId>| Cell::opt_text(r.map(RuleId::label_zh));
     Table {
         sheet: "变化情况",
-        title: format!("滞后项目变化情况({}对比{})", r.week, r.previous.week),
+        title: format!("滞后项目变化情况（{}对比{}）", r.week, r.previous.week),
         headers: vec!["变化", "项目编号", "项目名称", "镇街", "上周灯号", "本周灯号", "上周滞后类型", "本周滞后类型"],
         rows: r
             .diff
@@ -221,7 +202,7 @@ pub(crate) fn unit_table(r: &WeeklyReport) -> Table {
     let name_of = |id: &i64| r.laggards.iter().find(|l| l.project_id == *id).map(|l| l.name.as_str());
     Table {
         sheet: "按责任单位",
-        title: format!("滞后项目按责任单位统计({})", r.week),
+        title: format!("滞后项目按责任单位统计（{}）", r.week),
         headers: vec!["序号", "责任单位", "红灯", "黄灯", "合计", "滞后项目"],
         rows: r
             .by_unit
@@ -245,7 +226,7 @@ pub(crate) fn unit_table(r: &WeeklyReport) -> Table {
 pub(crate) fn inactive_table(r: &WeeklyReport) -> Table {
     Table {
         sheet: "暂停退出",
-        title: format!("暂停或退出项目({})", r.week),
+        title: format!("暂停或退出项目（{}）", r.week),
         headers: vec!["序号", "项目编号", "项目名称", "镇街", "状态", "原因"],
         rows: r
             .inactive
@@ -265,14 +246,10 @@ pub(crate) fn inactive_table(r: &WeeklyReport) -> Table {
     }
 }
 
-pub(crate) fn bulletin_title(b: &Bulletin) -> String {
-    format!("滕州市重点项目建设进展情况通报（{}年{}月）", b.year, b.month.month)
-}
-
 pub(crate) fn progress_table(b: &Bulletin) -> Table {
     Table {
         sheet: "分级进度",
-        title: format!("重点项目投资完成情况(序时进度{}%)", super::pct(b.time_share_percent)),
+        title: format!("重点项目投资完成情况（序时进度{}%）", super::pct(b.time_share_percent)),
         headers: vec!["类别", "项目数", "完成投资(亿元)", "占年度计划%", "超/慢序时进度(百分点)"],
         rows: b
             .progress
@@ -334,96 +311,5 @@ pub(crate) fn bulletin_laggard_table(b: &Bulletin) -> Table {
                 row
             })
             .collect(),
-    }
-}
-
-/// Shared fixtures for the renderers' tests.
-#[cfg(test)]
-pub(crate) mod fixtures {
-    use crate::domain::Tier;
-    use crate::domain::calendar::IsoWeek;
-    use crate::domain::indicators::Targets;
-    use crate::domain::lights::RuleSet;
-    use crate::domain::lists::{BuildType, ListKind, ListLevel, Membership};
-    use crate::domain::money::Yuan;
-    use crate::domain::project::{Project, StoredReport, TownRef, test_project};
-    use crate::domain::report::{Factor, MonthlyReport, Period, Problem};
-    use crate::domain::status::State;
-    use crate::report::bulletin::{Bulletin, bulletin};
-    use crate::report::weekly::{WeeklyReport, weekly_report};
-    use chrono::{DateTime, NaiveDate, Utc};
-
-    pub const RED_WEST: &str = "滕州化工新材料产业园项目";
-    pub const FORMULA: &str = "=cmd|' /C calc'!A0";
-    pub const SCRIPT: &str = "<script>alert(1)</script>";
-    pub const QUOTED: &str = "锂电\"储能\",二期";
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
-
-    fn project(id: i64, name: &str, town: (&str, &str), start_planned: Option<&str>) -> Project {
-        let mut p = test_project();
-        p.id = id;
-        p.code = format!("TZ2026{id:03}");
-        p.name = name.into();
-        p.town = TownRef { code: town.0.into(), name: town.1.into() };
-        p.milestones.start.planned = start_planned.map(d);
-        p.milestones.start.baseline = start_planned.map(d);
-        p.lists = vec![Membership {
-            year: 2026,
-            list: ListLevel::County,
-            kind: ListKind::Implementation,
-            build_type: BuildType::NewStart,
-            annual_plan_yuan: Yuan(0),
-            effective_from: None,
-            effective_to: None,
-        }];
-        p
-    }
-
-    /// Week 2026-W48 (as of 2026-11-29): red and yellow laggards in 西岗镇 and 龙泉街道, one new
-    /// laggard, one cleared, one suspended, one green; names that try formulas and markup.
-    pub fn projects() -> Vec<Project> {
-        const WEST: (&str, &str) = ("370481106", "西岗镇");
-        const LONGQUAN: (&str, &str) = ("370481001", "龙泉街道");
-        let mut red_west = project(1, RED_WEST, WEST, Some("2026-09-01"));
-        // 1亿 of a 5亿 annual plan: behind the time share, and numbers for the bulletin.
-        red_west.lists[0].annual_plan_yuan = Yuan(500_000_000);
-        red_west.reports = Some(vec![StoredReport {
-            report: MonthlyReport {
-                period: Period { year: 2026, month: 10 },
-                completed_yuan: Yuan(100_000_000),
-                funds_arrived_yuan: Yuan(0),
-                note: None,
-                problems: vec![Problem {
-                    factor: Factor::Land, text: "用地指标未落实".into(), responsible_unit: None
-                }],
-            },
-            reported_at: DateTime::<Utc>::MIN_UTC,
-            reported_by: "test".into(),
-        }]);
-        let yellow_west = project(2, FORMULA, WEST, Some("2026-11-25"));
-        let red_longquan = project(3, SCRIPT, LONGQUAN, Some("2026-10-01"));
-        let mut yellow_longquan = project(4, QUOTED, LONGQUAN, Some("2026-11-15"));
-        yellow_longquan.total_investment_yuan = Yuan(250_000_000);
-        yellow_longquan.tier = Tier::of(yellow_longquan.total_investment_yuan);
-        let mut cleared = project(5, "已开工项目", LONGQUAN, Some("2026-11-01"));
-        cleared.milestones.start.actual = Some(d("2026-11-27"));
-        let mut suspended = project(6, "暂停项目", WEST, Some("2026-03-01"));
-        suspended.state = State::Suspended;
-        suspended.state_reason = Some("资金未到位".into());
-        let green = project(7, "正常推进项目", WEST, None);
-        vec![red_west, yellow_west, red_longquan, yellow_longquan, cleared, suspended, green]
-    }
-
-    pub fn weekly() -> WeeklyReport {
-        let week = IsoWeek::parse("2026-W48").expect("week");
-        weekly_report(&projects(), week, &RuleSet::default_rules(), None, DateTime::<Utc>::MIN_UTC)
-    }
-
-    pub fn bulletin_nov() -> Bulletin {
-        let month = Period { year: 2026, month: 11 };
-        bulletin(&projects(), month, &RuleSet::default_rules(), &Targets::default())
     }
 }

@@ -4,8 +4,8 @@
 //! `=…` stays text and never becomes a formula.
 
 use super::{
-    Cell, RenderError, Table, as_of_line, bulletin_laggard_table, bulletin_title, diff_table, inactive_table,
-    laggard_table, progress_table, start_table, summary_items, unit_table, weekly_basis, weekly_title,
+    Cell, RenderError, Table, as_of_line, bulletin_laggard_table, diff_table, inactive_table, laggard_table,
+    progress_table, start_table, summary_items, unit_table, weekly_basis,
 };
 use crate::domain::lights::Light;
 use crate::domain::money::YI;
@@ -149,7 +149,7 @@ fn print_setup(ws: &mut Worksheet, landscape: bool) {
     ws.set_paper_size(PAPER_A4);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
-    ws.set_footer("&C第 &P 页,共 &N 页");
+    ws.set_footer("&C第 &P 页，共 &N 页");
 }
 
 /// A sheet with the table's title, header and rows, ready to filter and to print.
@@ -215,7 +215,7 @@ pub fn weekly_xlsx(r: &WeeklyReport) -> Result<Vec<u8>, RenderError> {
     for t in [laggard_table(r), diff_table(r), unit_table(r), inactive_table(r)] {
         table_sheet(&mut wb, &st, &t, true)?;
     }
-    finish(&mut wb, &weekly_title(r))
+    finish(&mut wb, &r.title())
 }
 
 const SUMMARY_SHEET: &str = "汇总";
@@ -226,7 +226,7 @@ const TOWN_COL: ColNum = 3;
 fn summary_sheet(wb: &mut Workbook, st: &Styles, r: &WeeklyReport) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name(SUMMARY_SHEET)?;
     let cols = TOWN_COL + 4;
-    write_banner(ws, 0, cols, &weekly_title(r), &st.title)?;
+    write_banner(ws, 0, cols, &r.title(), &st.title)?;
     ws.set_row_height(0, 30)?;
     write_banner(ws, 1, cols, &as_of_line(r.as_of), &st.subtitle)?;
     ws.write_string_with_format(2, 0, weekly_basis(r), &st.note)?;
@@ -316,7 +316,7 @@ pub fn bulletin_xlsx(b: &Bulletin) -> Result<Vec<u8>, RenderError> {
     for t in [progress_table(b), start_table(b), bulletin_laggard_table(b)] {
         table_sheet(&mut wb, &st, &t, false)?;
     }
-    finish(&mut wb, &bulletin_title(b))
+    finish(&mut wb, &b.title())
 }
 
 /// Columns the 通报 text spans, and their width (8 × 11 ≈ 44 Chinese characters a line).
@@ -328,7 +328,7 @@ fn text_sheet(wb: &mut Workbook, st: &Styles, b: &Bulletin) -> Result<(), XlsxEr
     for col in 0..TEXT_COLS {
         ws.set_column_width(col, TEXT_COL_WIDTH as f64)?;
     }
-    write_banner(ws, 0, TEXT_COLS, &bulletin_title(b), &st.title)?;
+    write_banner(ws, 0, TEXT_COLS, &b.title(), &st.title)?;
     ws.set_row_height(0, 36)?;
     let sub = format!("{}　序时进度{}%", as_of_line(b.as_of), super::super::pct(b.time_share_percent));
     write_banner(ws, 1, TEXT_COLS, &sub, &st.subtitle)?;
@@ -355,8 +355,8 @@ fn paragraph_height(text: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::fixtures::{self, FORMULA, QUOTED, RED_WEST, SCRIPT};
     use crate::report::render::LAGGARD_HEADERS;
-    use crate::report::render::fixtures::{self, FORMULA, QUOTED, RED_WEST, SCRIPT};
     use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
     use std::io::Cursor;
 
