@@ -14,6 +14,7 @@ use keyproj::domain::project::{Location, LocationPrecision};
 use keyproj::domain::report::{MonthlyReport, Period};
 use keyproj::store::{Actor, NewProject, NewProjectWithReports, StoreError};
 use serde_json::Value;
+use std::collections::HashSet;
 
 on_both_backends!(
     bulletin_2024_reproduces_the_published_totals,
@@ -22,6 +23,9 @@ on_both_backends!(
     indicators_weekly_and_bulletin_agree,
     targets_and_rules,
     bad_report_parameters,
+    the_rounded_time_share_is_the_same_everywhere,
+    key_projects_on_the_demo_year,
+    reports_name_the_county_of_the_town_layer,
 );
 
 fn d(s: &str) -> NaiveDate {
@@ -439,4 +443,150 @@ async fn bad_report_parameters(app: &TestApp) {
     let r = app.post("/api/reports/weekly/2026-W48/publish", serde_json::json!({})).await;
     assert_eq!(r.status, 422, "the week has not ended on 11-27");
     assert_eq!(app.get("/api/targets/abc").await.status, 404);
+}
+
+/// One 2026 county project under construction since 2025, with `plan` yuan planned for the year
+/// and the given (month, completed yuan) reports.
+fn project_2026(n: usize, plan: i64, months: &[(u32, i64)]) -> NewProjectWithReports {
+    let mut p = project_2024(n, ListLevel::County, plan, 0, true);
+    p.project.code = Some(format!("T2026-{n:03}"));
+    p.project.name = format!("2026年重点项目{n}");
+    p.project.lists[0].year = 2026;
+    p.project.milestones.start = Milestone {
+        baseline: Some(d("2025-03-01")),
+        planned: Some(d("2025-03-01")),
+        actual: Some(d("2025-03-01")),
+        replans: vec![],
+    };
+    p.reports = months
+        .iter()
+        .map(|&(month, yuan)| MonthlyReport {
+            period: Period { year: 2026, month },
+            completed_yuan: Yuan(yuan),
+            funds_arrived_yuan: Yuan(0),
+            note: None,
+            problems: vec![],
+        })
+        .collect();
+    p
+}
+
+/// End of August the time share is 8/12 = 66.67 % → 66.7 %. A project with 5.67亿 of a 10亿
+/// plan (8 months × 0.70875亿) is at 56.7 %: 66.7 − 56.7 = 10.0 points behind, exactly the
+/// default yellow threshold. The indicators, the bulletin, the weekly report and the light
+/// all say so (with the time share truncated to 66.6 they said 9.9 and no light).
+async fn the_rounded_time_share_is_the_same_everywhere(app: &TestApp) {
+    load(app, vec![project_2026(0, 1_000_000_000, &(1..=8).map(|m| (m, 70_875_000)).collect::<Vec<_>>())]).await;
+
+    let ind = app.get("/api/indicators?year=2026&as_of=2026-08-31").await.json();
+    assert_eq!(ind["time_share_percent"], 66.7);
+    assert_eq!(ind["key"]["investment"]["percent"], 56.7);
+    assert_eq!(ind["key"]["investment"]["points"], -10.0);
+    // The monthly series: February is 2/12 = 16.67 % → 16.7 %, May 5/12 = 41.67 % → 41.7 %.
+    let share_of = |month: usize| ind["monthly"][month - 1]["time_share_percent"].clone();
+    assert_eq!((share_of(2), share_of(5), share_of(8)), (16.7.into(), 41.7.into(), 66.7.into()));
+
+    let b = bulletin_json(app, "2026-08").await;
+    assert_eq!(b["time_share_percent"], 66.7);
+    assert_eq!(line(&b["progress"], "key")["points"], -10.0);
+    assert_eq!(b["behind"].as_array().map(Vec::len), Some(1));
+    let text =
+        String::from_utf8(app.get("/api/reports/bulletin?month=2026-08&format=text").await.body).unwrap_or_default();
+    for expected in [
+        "2026年1-8月，1个省市县三级重点项目完成投资5.7亿元，占年度计划的56.7%，慢于序时进度10.0个百分点",
+        "投资完成慢于序时进度10个百分点以上的项目1个",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+
+    // Week 37 ends on Sunday 2026-09-13, when August is the last month reported.
+    let week = weekly(app, "2026-W37").await;
+    let row = &week["laggards"][0];
+    assert_eq!((row["rule"].as_str(), row["light"].as_str()), (Some("investment_behind"), Some("yellow")));
+    assert_eq!(row["gap_points"], 10.0);
+
+    // January's bulletin covers one month, not "1-1月".
+    let jan =
+        String::from_utf8(app.get("/api/reports/bulletin?month=2026-01&format=text").await.body).unwrap_or_default();
+    assert!(jan.contains("一、项目进度。2026年1月，") && !jan.contains("1-1月"), "{jan}");
+}
+
+/// The demo year puts 262 entries on the key-project lists (20 + 12 provincial, 32 municipal,
+/// 198 county; one key level per project), a few of them preparation entries. All 262 count
+/// toward the target of 260 (谋划实施) — the figure the dashboard shows — while the rates count
+/// the implementation entries only.
+async fn key_projects_on_the_demo_year(app: &TestApp) {
+    keyproj::cli::load_demo(&app.store, app.clock, Some(2026), Some(d("2026-11-27"))).await.expect("demo");
+    let items =
+        app.get("/api/projects?year=2026&limit=1000").await.json()["items"].as_array().cloned().unwrap_or_default();
+    let key_lists = ["province_major", "province_quality", "municipal", "county"];
+    let key_entries = |kind: Option<&str>| -> HashSet<i64> {
+        items
+            .iter()
+            .filter(|p| p["state"] != "withdrawn")
+            .filter(|p| {
+                p["lists"].as_array().is_some_and(|lists| {
+                    lists.iter().any(|m| {
+                        m["year"] == 2026
+                            && key_lists.iter().any(|l| m["list"] == *l)
+                            && kind.is_none_or(|k| m["kind"] == k)
+                    })
+                })
+            })
+            .filter_map(|p| p["id"].as_i64())
+            .collect()
+    };
+    let all = key_entries(None);
+    let preparation = key_entries(Some("preparation"));
+    let implementation = key_entries(Some("implementation"));
+    assert_eq!(all.len(), 262, "the demo's key-project entries");
+    assert!(!preparation.is_empty(), "the demo has preparation entries");
+    assert!(preparation.is_disjoint(&implementation));
+
+    let ind = app.get("/api/indicators?year=2026&as_of=2026-11-27").await.json();
+    assert_eq!(ind["key_projects"]["count"], 262);
+    assert_eq!(ind["key_projects"]["of"], 260);
+    assert_eq!(ind["key"]["projects"], implementation.len());
+    assert_eq!(implementation.len() + preparation.len(), 262);
+}
+
+/// Every report title, the ledger template and the OC4IDS publisher name the county of the
+/// stored town layer, not a built-in one.
+async fn reports_name_the_county_of_the_town_layer(app: &TestApp) {
+    let mut layer = (*app.store.town_layer().await.expect("layer")).clone();
+    layer.county_name = "邹城市".into();
+    app.store.replace_town_layer(&layer, &Actor::system("test"), app.clock.now()).await.expect("layer replaced");
+    load(app, vec![project_2026(0, 1_000_000_000, &[(9, 100_000_000)])]).await;
+
+    let text =
+        String::from_utf8(app.get("/api/reports/bulletin?month=2026-10&format=text").await.body).unwrap_or_default();
+    assert!(text.starts_with("邹城市重点项目建设进展情况通报（2026年10月）"), "{text}");
+    let html =
+        String::from_utf8(app.get("/api/reports/bulletin?month=2026-10&format=html").await.body).unwrap_or_default();
+    assert!(html.contains("<h1>邹城市重点项目建设进展情况通报（2026年10月）</h1>"));
+    assert_eq!(weekly(app, "2026-W47").await["county"], "邹城市");
+    let html =
+        String::from_utf8(app.get("/api/reports/weekly?week=2026-W47&format=html").await.body).unwrap_or_default();
+    assert!(html.contains("<title>邹城市重点项目滞后情况周报（2026-W47）</title>"));
+
+    use calamine::Reader;
+    let xlsx = app.get("/api/reports/weekly?week=2026-W47&format=xlsx").await.body;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx opens");
+    let summary = book.worksheet_range("汇总").expect("summary sheet");
+    assert_eq!(
+        summary.get_value((0, 0)).map(|c| c.to_string()).as_deref(),
+        Some("邹城市重点项目滞后情况周报（2026-W47）")
+    );
+
+    let package = app.get("/api/exports/oc4ids.json?year=2026").await.json();
+    assert_eq!(package["publisher"]["name"], "邹城市招商引资服务中心");
+
+    let template = app.get("/api/templates/ledger.xlsx?year=2026").await.body;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(template)).expect("template opens");
+    for sheet in ["项目台账", "填表说明", "选项"] {
+        let range = book.worksheet_range(sheet).expect("sheet");
+        let text: Vec<String> = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+        assert!(!text.iter().any(|c| c.contains("滕州")), "{sheet}: {text:?}");
+    }
 }
