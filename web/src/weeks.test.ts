@@ -18,8 +18,22 @@ describe('ISO weeks', () => {
   })
   it('defaults to the last complete week', () => {
     expect(lastCompleteWeek('2026-11-27')).toBe('2026-W47')
-    expect(lastCompleteWeek('2026-11-23')).toBe('2026-W47')
-    expect(lastCompleteWeek('2026-11-22')).toBe('2026-W46')
     expect(recentWeeks('2026-11-27', 3)).toEqual(['2026-W47', '2026-W46', '2026-W45'])
+  })
+  // As the server's IsoWeek::last_complete: a week is complete on its Sunday.
+  it('counts a Sunday’s own week as complete', () => {
+    // Sunday 2026-11-22 ends W47 (Monday 11-16 … Sunday 11-22).
+    expect(lastCompleteWeek('2026-11-22')).toBe('2026-W47')
+    expect(recentWeeks('2026-11-22', 2)).toEqual(['2026-W47', '2026-W46'])
+    // Sunday 2027-01-03 ends 2026-W53 (Monday 2026-12-28 … Sunday 2027-01-03).
+    expect(lastCompleteWeek('2027-01-03')).toBe('2026-W53')
+  })
+  it('on a Monday, the week that ended the day before', () => {
+    // Monday 2026-11-23 starts W48: W47 ended yesterday.
+    expect(lastCompleteWeek('2026-11-23')).toBe('2026-W47')
+    // Monday 2027-01-04 starts 2027-W01: 2026-W53 ended yesterday.
+    expect(lastCompleteWeek('2027-01-04')).toBe('2026-W53')
+    // Saturday 2026-11-28: W48 is not over yet.
+    expect(lastCompleteWeek('2026-11-28')).toBe('2026-W47')
   })
 })

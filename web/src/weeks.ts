@@ -36,15 +36,19 @@ export function weekRange(week: string): { from: string; to: string } | null {
   return { from, to: iso(addDays(monday, 6)) }
 }
 
-/** The last complete ISO week before the one containing `today`. */
+/**
+ * The last ISO week that has ended by `today`, as the server's `IsoWeek::last_complete`: on a
+ * Sunday that Sunday's own week (a weekly report is as of its Sunday), on any other day the
+ * week before. Six days back lands in that week: Sunday → its Monday, Saturday → last Sunday.
+ */
 export function lastCompleteWeek(today: string): string {
-  return isoWeek(iso(addDays(parse(today), -7)))
+  return isoWeek(iso(addDays(parse(today), -6)))
 }
 
 /** The `count` complete weeks up to and including the last complete one, newest first. */
 export function recentWeeks(today: string, count: number): string[] {
   const out: string[] = []
-  let d = addDays(parse(today), -7)
+  let d = addDays(parse(today), -6)
   for (let i = 0; i < count; i++) {
     out.push(isoWeek(iso(d)))
     d = addDays(d, -7)
