@@ -210,7 +210,8 @@ pub fn basis_points(num: i64, den: i64) -> Option<i64> {
 }
 
 /// Evaluate every rule for one project as of a date. A suspended or withdrawn project is grey
-/// and no other rule applies; otherwise each rule below may add a reason, in this order.
+/// and no other rule applies; otherwise each rule below may add a reason, in this order (a
+/// milestone is either overdue or due soon, never both).
 pub fn evaluate(project: &Project, as_of: NaiveDate, rules: &RuleSet) -> Evaluation {
     if let Some(reason) = suspended(project).or_else(|| withdrawn(project)) {
         return Evaluation { light: Light::Grey, reasons: vec![reason] };
