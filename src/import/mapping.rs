@@ -1,105 +1,16 @@
 //! Column headers → fields, and header-row detection.
 
+use crate::domain::column_mapping::{ColumnMapping, Field, MappedColumn};
 use crate::domain::money::{MoneyUnit, normalize_width};
-use serde::{Deserialize, Serialize};
 
-/// What a ledger column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    /// 序号: row numbers, ignored.
-    Sequence,
-    Code,
-    Name,
-    Company,
-    Town,
-    Zone,
-    TotalInvestment,
-    AnnualPlan,
-    CompletedYtd,
-    StartPlanned,
-    StartActual,
-    CompletionPlanned,
-    CompletionActual,
-    /// 建设起止年限: `2024-2026` = planned start and planned completion.
-    StartToCompletion,
-    Chain,
-    ResponsibleUnit,
-    ResponsibleLeader,
-    /// 项目类别: list level, kind and build type.
-    Category,
-    /// Known but not imported (建设内容); listed as unmapped.
-    Ignore,
-}
-
-impl Field {
-    pub const ALL: &'static [Field] = &[
-        Field::Sequence,
-        Field::Code,
-        Field::Name,
-        Field::Company,
-        Field::Town,
-        Field::Zone,
-        Field::TotalInvestment,
-        Field::AnnualPlan,
-        Field::CompletedYtd,
-        Field::StartPlanned,
-        Field::StartActual,
-        Field::CompletionPlanned,
-        Field::CompletionActual,
-        Field::StartToCompletion,
-        Field::Chain,
-        Field::ResponsibleUnit,
-        Field::ResponsibleLeader,
-        Field::Category,
-        Field::Ignore,
-    ];
-
-    pub fn is_money(self) -> bool {
-        matches!(self, Field::TotalInvestment | Field::AnnualPlan | Field::CompletedYtd)
-    }
-
-    /// The snake_case name used in JSON (`total_investment`).
-    pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-    }
-
-    /// The field of a snake_case name.
-    pub fn from_name(name: &str) -> Option<Field> {
-        Field::ALL.iter().copied().find(|f| f.name() == name)
-    }
-}
-
-/// One column of the header and what it maps to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MappedColumn {
-    /// 0-based column index in the sheet (informative in a saved mapping: columns are matched
-    /// by header text).
-    #[serde(default)]
-    pub index: usize,
-    /// The header text (two-row headers combined: `总投资(亿元)`).
-    pub header: String,
-    pub field: Field,
-    /// The money unit named in the header, for money columns.
-    #[serde(default)]
-    pub unit: Option<MoneyUnit>,
-}
-
-/// Header text → field. Serializable so that a corrected mapping can be saved and passed back
-/// through `ImportOptions::mapping`; columns are matched by header text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ColumnMapping {
-    pub columns: Vec<MappedColumn>,
-}
-
+// The type is the domain's (the store saves it); matching a header against it is the
+// importer's, so this lookup lives with `header_key`.
 impl ColumnMapping {
+    /// The field the mapping gives a header, matched as the importer matches headers (widths and
+    /// whitespace ignored).
     pub fn field_of(&self, header: &str) -> Option<Field> {
         let h = header_key(header);
         self.columns.iter().find(|c| header_key(&c.header) == h).map(|c| c.field)
-    }
-
-    pub fn column(&self, field: Field) -> Option<&MappedColumn> {
-        self.columns.iter().find(|c| c.field == field)
     }
 }
 

@@ -10,9 +10,9 @@ pub mod values;
 #[cfg(test)]
 mod tests;
 
-pub use mapping::{
-    ColumnMapping, Field, MappedColumn, MappingProblem, check_mapping_name, field_for_header, overlay, parse_mapping,
-};
+// The mapping types are the domain's (the store saves mappings); the importer names them as its own.
+pub use crate::domain::column_mapping::{ColumnMapping, Field, MappedColumn};
+pub use mapping::{MappingProblem, check_mapping_name, field_for_header, overlay, parse_mapping};
 pub use values::{DatePrecision, DateValue, PlannedDate, normalize_name};
 
 use crate::domain::chain::Chain;
