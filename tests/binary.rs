@@ -323,3 +323,39 @@ fn import_command_previews_then_commits() {
     let out = run(&["import", file, "--year", "2026", "--valid-only"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 created, 0 updated"), "idempotent");
 }
+
+#[test]
+fn report_formats_are_a_closed_choice_listed_on_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite:{}", dir.path().join("k.sqlite").display());
+    let run = |args: &[&str]| Command::new(BIN).args(args).args(["--database", &db]).output().expect("run");
+    let out = run(&["demo", "--year", "2026", "--as-of", "2026-11-27"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Every accepted value writes its file; the bulletin takes `txt` for text as it always has.
+    let cases: [(&str, &[&str], &str); 2] = [
+        ("weekly", &["xlsx", "csv", "html", "json"], "--week=2026-W47"),
+        ("bulletin", &["text", "txt", "json", "html", "xlsx"], "--month=2026-10"),
+    ];
+    for (report, formats, period) in cases {
+        for format in formats {
+            let path = dir.path().join(format!("{report}.{format}"));
+            let out = run(&["report", report, period, "--format", format, "-o", path.to_str().unwrap_or_default()]);
+            assert!(out.status.success(), "{report} {format}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(std::fs::metadata(&path).is_ok_and(|m| m.len() > 0), "{report} {format} writes a file");
+        }
+    }
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect("a bulletin");
+    assert!(read("bulletin.text").contains("一、项目进度"), "the text bulletin");
+    assert_eq!(read("bulletin.txt"), read("bulletin.text"), "txt is text");
+
+    // A format a report does not have is refused before anything runs, naming the choices.
+    for (report, format, choices) in
+        [("weekly", "text", "xlsx, csv, html, json"), ("bulletin", "csv", "text, json, html, xlsx")]
+    {
+        let out = run(&["report", report, "--format", format]);
+        assert!(!out.status.success(), "{report} --format {format}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("[possible values: {choices}]")), "{report}: {err}");
+    }
+}

@@ -287,95 +287,127 @@ fn sized(rng: &mut Rng, xs: &[i64], total_wan: i64) -> i64 {
     *rng.pick(&xs[lo..hi])
 }
 
-/// A plausible project name for the chain; `town` appears in names of local projects.
+/// A plausible project name for the chain; `town` appears in names of local projects. Each
+/// chain's names come from its own function; the demo year is fixed forever, so each of them
+/// draws from `rng` in exactly the order it always has.
 pub(super) fn project_name(rng: &mut Rng, chain: Chain, town: &Town, total_wan: i64) -> Named {
     let t = town.name;
     let plain = |name: String| Named { name, unit: None };
     match chain {
-        Chain::Chemical => {
-            let p = rng.pick(CHEM);
-            let tons = sized(rng, TONS, total_wan);
-            plain(match rng.below(4) {
-                0 | 1 => format!("年产{tons}万吨{p}项目"),
-                2 => format!("{p}一体化项目"),
-                _ => format!("{tons}万吨/年{p}装置技术改造项目"),
-            })
-        }
-        Chain::MachineTool => {
-            let p = rng.pick(MACHINE);
-            let units = sized(rng, UNITS, total_wan);
-            plain(match rng.below(5) {
-                0 | 1 => format!("年产{units}台（套）{p}项目"),
-                2 => format!("{p}智能制造项目"),
-                3 => format!("{p}生产基地建设项目"),
-                _ => format!("{p}数字化车间改造项目"),
-            })
-        }
-        Chain::Lithium => plain(match rng.below(3) {
-            0 => {
-                let tons = sized(rng, LI_TONS, total_wan);
-                format!("年产{tons}万吨高端{}项目", rng.pick(LI_MATERIALS))
-            }
-            1 => {
-                let gwh = sized(rng, GWH, total_wan);
-                format!("{gwh}GWh{}项目", rng.pick(LI_CELLS))
-            }
-            _ => format!("{}生产线项目", rng.pick(LI_LINES)),
-        }),
-        Chain::Pharma => plain(match rng.below(4) {
-            0 => {
-                let tons = sized(rng, PHARMA_TONS, total_wan);
-                format!("年产{tons}吨{}项目", rng.pick(PHARMA_BULK))
-            }
-            1 => format!("{}产业化项目", rng.pick(PHARMA)),
-            2 => format!("{}生产基地项目", rng.pick(PHARMA)),
-            _ => format!("{t}{}项目", rng.pick(HEALTH_PLACES)),
-        }),
-        Chain::Digital => {
-            let p = rng.pick(DIGITAL);
-            plain(if p.ends_with("产业园") || p.ends_with("中心") {
-                format!("滕州{p}项目")
-            } else {
-                match rng.below(3) {
-                    0 => format!("{p}项目"),
-                    1 => format!("{p}生产线建设项目"),
-                    _ => format!("{p}产业园项目"),
-                }
-            })
-        }
-        Chain::Infrastructure => {
-            let &(mut p, unit) = rng.pick(INFRA);
-            if p == "农村公路提质" && t.ends_with("街道") {
-                p = "道路提升改造"; // no rural roads in the city's subdistricts
-            }
-            Named { name: format!("{t}{p}工程"), unit: Some(unit) }
-        }
+        Chain::Chemical => plain(chemical_name(rng, total_wan)),
+        Chain::MachineTool => plain(machine_tool_name(rng, total_wan)),
+        Chain::Lithium => plain(lithium_name(rng, total_wan)),
+        Chain::Pharma => plain(pharma_name(rng, t, total_wan)),
+        Chain::Digital => plain(digital_name(rng)),
+        Chain::Infrastructure => infrastructure_name(rng, t),
         Chain::Urban => {
             let &(p, unit) = rng.pick(URBAN);
             Named { name: format!("{t}{p}项目"), unit: Some(unit) }
         }
-        Chain::EnergyEcology => {
-            if rng.chance(45) {
-                let mw = sized(rng, MEGAWATTS, total_wan);
-                Named { name: format!("{t}{mw}兆瓦{}项目", rng.pick(ENERGY_MW)), unit: Some("市发展改革局") }
-            } else {
-                let &(p, unit) = rng.pick(ECOLOGY);
-                Named { name: format!("{t}{p}项目"), unit: Some(unit) }
-            }
-        }
+        Chain::EnergyEcology => energy_ecology_name(rng, t, total_wan),
         Chain::CultureTourism => plain(format!("{t}{}项目", rng.pick(TOURISM))),
-        Chain::Agriculture => plain(if rng.chance(50) {
-            let tons = sized(rng, AGRI_TONS, total_wan);
-            format!("年产{tons}万吨{}项目", rng.pick(AGRI_PLANT))
-        } else {
-            format!("{t}{}项目", rng.pick(AGRI))
-        }),
+        Chain::Agriculture => plain(agriculture_name(rng, t, total_wan)),
         Chain::Logistics => plain(if rng.chance(50) {
             format!("滕州{}项目", rng.pick(LOGISTICS))
         } else {
             format!("{t}{}项目", rng.pick(LOGISTICS))
         }),
         Chain::Other => plain(format!("{t}综合开发项目")),
+    }
+}
+
+/// A chemical plant: a yearly capacity in 万吨, an integrated complex, or a revamp.
+fn chemical_name(rng: &mut Rng, total_wan: i64) -> String {
+    let p = rng.pick(CHEM);
+    let tons = sized(rng, TONS, total_wan);
+    match rng.below(4) {
+        0 | 1 => format!("年产{tons}万吨{p}项目"),
+        2 => format!("{p}一体化项目"),
+        _ => format!("{tons}万吨/年{p}装置技术改造项目"),
+    }
+}
+
+/// A machine-tool plant: a yearly output in 台（套）, smart manufacturing, a base, a workshop.
+fn machine_tool_name(rng: &mut Rng, total_wan: i64) -> String {
+    let p = rng.pick(MACHINE);
+    let units = sized(rng, UNITS, total_wan);
+    match rng.below(5) {
+        0 | 1 => format!("年产{units}台（套）{p}项目"),
+        2 => format!("{p}智能制造项目"),
+        3 => format!("{p}生产基地建设项目"),
+        _ => format!("{p}数字化车间改造项目"),
+    }
+}
+
+/// A lithium or new-energy project: materials in 万吨, cells in GWh, or a production line.
+fn lithium_name(rng: &mut Rng, total_wan: i64) -> String {
+    match rng.below(3) {
+        0 => {
+            let tons = sized(rng, LI_TONS, total_wan);
+            format!("年产{tons}万吨高端{}项目", rng.pick(LI_MATERIALS))
+        }
+        1 => {
+            let gwh = sized(rng, GWH, total_wan);
+            format!("{gwh}GWh{}项目", rng.pick(LI_CELLS))
+        }
+        _ => format!("{}生产线项目", rng.pick(LI_LINES)),
+    }
+}
+
+/// A pharmaceutical plant (bulk products in 吨, products, a base) or a health facility in `town`.
+fn pharma_name(rng: &mut Rng, town: &str, total_wan: i64) -> String {
+    match rng.below(4) {
+        0 => {
+            let tons = sized(rng, PHARMA_TONS, total_wan);
+            format!("年产{tons}吨{}项目", rng.pick(PHARMA_BULK))
+        }
+        1 => format!("{}产业化项目", rng.pick(PHARMA)),
+        2 => format!("{}生产基地项目", rng.pick(PHARMA)),
+        _ => format!("{town}{}项目", rng.pick(HEALTH_PLACES)),
+    }
+}
+
+/// A digital-economy project; parks and centres are the county's (滕州…), not a town's.
+fn digital_name(rng: &mut Rng) -> String {
+    let p = rng.pick(DIGITAL);
+    if p.ends_with("产业园") || p.ends_with("中心") {
+        format!("滕州{p}项目")
+    } else {
+        match rng.below(3) {
+            0 => format!("{p}项目"),
+            1 => format!("{p}生产线建设项目"),
+            _ => format!("{p}产业园项目"),
+        }
+    }
+}
+
+/// Public works in `town`, with the bureau that builds them.
+fn infrastructure_name(rng: &mut Rng, town: &str) -> Named {
+    let &(mut p, unit) = rng.pick(INFRA);
+    if p == "农村公路提质" && town.ends_with("街道") {
+        p = "道路提升改造"; // no rural roads in the city's subdistricts
+    }
+    Named { name: format!("{town}{p}工程"), unit: Some(unit) }
+}
+
+/// A power plant sized in 兆瓦 (built for the development bureau) or an ecology project.
+fn energy_ecology_name(rng: &mut Rng, town: &str, total_wan: i64) -> Named {
+    if rng.chance(45) {
+        let mw = sized(rng, MEGAWATTS, total_wan);
+        Named { name: format!("{town}{mw}兆瓦{}项目", rng.pick(ENERGY_MW)), unit: Some("市发展改革局") }
+    } else {
+        let &(p, unit) = rng.pick(ECOLOGY);
+        Named { name: format!("{town}{p}项目"), unit: Some(unit) }
+    }
+}
+
+/// A processing plant in 万吨, or a farming project in `town`.
+fn agriculture_name(rng: &mut Rng, town: &str, total_wan: i64) -> String {
+    if rng.chance(50) {
+        let tons = sized(rng, AGRI_TONS, total_wan);
+        format!("年产{tons}万吨{}项目", rng.pick(AGRI_PLANT))
+    } else {
+        format!("{town}{}项目", rng.pick(AGRI))
     }
 }
 

@@ -4,6 +4,7 @@ pub mod access;
 pub mod calendar;
 pub mod chain;
 pub mod codes;
+pub mod column_mapping;
 pub mod coords;
 pub mod error;
 pub mod indicators;

@@ -1,105 +1,16 @@
 //! Column headers → fields, and header-row detection.
 
+use crate::domain::column_mapping::{ColumnMapping, Field, MappedColumn};
 use crate::domain::money::{MoneyUnit, normalize_width};
-use serde::{Deserialize, Serialize};
 
-/// What a ledger column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    /// 序号: row numbers, ignored.
-    Sequence,
-    Code,
-    Name,
-    Company,
-    Town,
-    Zone,
-    TotalInvestment,
-    AnnualPlan,
-    CompletedYtd,
-    StartPlanned,
-    StartActual,
-    CompletionPlanned,
-    CompletionActual,
-    /// 建设起止年限: `2024-2026` = planned start and planned completion.
-    StartToCompletion,
-    Chain,
-    ResponsibleUnit,
-    ResponsibleLeader,
-    /// 项目类别: list level, kind and build type.
-    Category,
-    /// Known but not imported (建设内容); listed as unmapped.
-    Ignore,
-}
-
-impl Field {
-    pub const ALL: &'static [Field] = &[
-        Field::Sequence,
-        Field::Code,
-        Field::Name,
-        Field::Company,
-        Field::Town,
-        Field::Zone,
-        Field::TotalInvestment,
-        Field::AnnualPlan,
-        Field::CompletedYtd,
-        Field::StartPlanned,
-        Field::StartActual,
-        Field::CompletionPlanned,
-        Field::CompletionActual,
-        Field::StartToCompletion,
-        Field::Chain,
-        Field::ResponsibleUnit,
-        Field::ResponsibleLeader,
-        Field::Category,
-        Field::Ignore,
-    ];
-
-    pub fn is_money(self) -> bool {
-        matches!(self, Field::TotalInvestment | Field::AnnualPlan | Field::CompletedYtd)
-    }
-
-    /// The snake_case name used in JSON (`total_investment`).
-    pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-    }
-
-    /// The field of a snake_case name.
-    pub fn from_name(name: &str) -> Option<Field> {
-        Field::ALL.iter().copied().find(|f| f.name() == name)
-    }
-}
-
-/// One column of the header and what it maps to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MappedColumn {
-    /// 0-based column index in the sheet (informative in a saved mapping: columns are matched
-    /// by header text).
-    #[serde(default)]
-    pub index: usize,
-    /// The header text (two-row headers combined: `总投资(亿元)`).
-    pub header: String,
-    pub field: Field,
-    /// The money unit named in the header, for money columns.
-    #[serde(default)]
-    pub unit: Option<MoneyUnit>,
-}
-
-/// Header text → field. Serializable so that a corrected mapping can be saved and passed back
-/// through `ImportOptions::mapping`; columns are matched by header text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ColumnMapping {
-    pub columns: Vec<MappedColumn>,
-}
-
+// The type is the domain's (the store saves it); matching a header against it is the
+// importer's, so this lookup lives with `header_key`.
 impl ColumnMapping {
+    /// The field the mapping gives a header, matched as the importer matches headers (widths and
+    /// whitespace ignored).
     pub fn field_of(&self, header: &str) -> Option<Field> {
         let h = header_key(header);
         self.columns.iter().find(|c| header_key(&c.header) == h).map(|c| c.field)
-    }
-
-    pub fn column(&self, field: Field) -> Option<&MappedColumn> {
-        self.columns.iter().find(|c| c.field == field)
     }
 }
 
@@ -112,13 +23,26 @@ fn any(h: &str, words: &[&str]) -> bool {
     words.iter().any(|w| h.contains(w))
 }
 
-/// The field a header names, from the dictionary of names seen in ledgers (简/繁).
+/// The field a header names, from the dictionary of names seen in ledgers (简/繁). The groups
+/// are asked in this order and the first answer wins: 投资方 is a company, not an amount;
+/// 建设起止年限 is a span, not a date.
 pub fn field_for_header(header: &str) -> Option<Field> {
     let h = header_key(header);
     let h = h.as_str();
     if h.is_empty() {
         return None;
     }
+    identity_field(h)
+        .or_else(|| party_field(h))
+        .or_else(|| place_field(h))
+        .or_else(|| span_field(h))
+        .or_else(|| money_field(h))
+        .or_else(|| date_field(h))
+        .or_else(|| classification_field(h))
+}
+
+/// Which project a row is: its row number, code and name.
+fn identity_field(h: &str) -> Option<Field> {
     if matches!(h, "序号" | "序號" | "编号" | "編號" | "No." | "No") {
         return Some(Field::Sequence);
     }
@@ -129,6 +53,12 @@ pub fn field_for_header(header: &str) -> Option<Field> {
     if any(h, &["项目名称", "項目名稱"]) || matches!(h, "名称" | "名稱" | "项目" | "項目") {
         return Some(Field::Name);
     }
+    None
+}
+
+/// Who answers for the project and who builds (or invests in) it; asked before the amounts,
+/// because 投资方 names the investor, not an amount.
+fn party_field(h: &str) -> Option<Field> {
     if any(h, &["责任单位", "責任單位", "牵头单位", "牽頭單位", "专班", "專班"]) {
         return Some(Field::ResponsibleUnit);
     }
@@ -152,6 +82,12 @@ pub fn field_for_header(header: &str) -> Option<Field> {
     ) {
         return Some(Field::Company);
     }
+    None
+}
+
+/// Where the project is. The zone is asked first: a header naming 园区 is the zone column even
+/// when it also says 镇街 (a zone is not a town).
+fn place_field(h: &str) -> Option<Field> {
     if any(h, &["园区", "園區"]) {
         return Some(Field::Zone);
     }
@@ -159,9 +95,17 @@ pub fn field_for_header(header: &str) -> Option<Field> {
     {
         return Some(Field::Town);
     }
-    if any(h, &["起止", "年限", "建设周期", "建設週期"]) {
-        return Some(Field::StartToCompletion);
-    }
+    None
+}
+
+/// The construction span (建设起止年限 `2024-2026`): a pair of dates, recognised before the
+/// money and date words so that neither claims it.
+fn span_field(h: &str) -> Option<Field> {
+    any(h, &["起止", "年限", "建设周期", "建設週期"]).then_some(Field::StartToCompletion)
+}
+
+/// The amounts: total investment, and the year's completed and planned investment.
+fn money_field(h: &str) -> Option<Field> {
     if any(h, &["总投资", "總投資", "计划总投资", "投资总额", "投資總額"]) {
         return Some(Field::TotalInvestment);
     }
@@ -173,6 +117,11 @@ pub fn field_for_header(header: &str) -> Option<Field> {
     {
         return Some(Field::AnnualPlan);
     }
+    None
+}
+
+/// The start and completion dates: planned unless the header says 实际.
+fn date_field(h: &str) -> Option<Field> {
     let actual = any(h, &["实际", "實際"]);
     if any(h, &["开工", "開工"]) {
         return Some(if actual { Field::StartActual } else { Field::StartPlanned });
@@ -180,6 +129,12 @@ pub fn field_for_header(header: &str) -> Option<Field> {
     if any(h, &["竣工", "建成"]) {
         return Some(if actual { Field::CompletionActual } else { Field::CompletionPlanned });
     }
+    None
+}
+
+/// The industry chain and the list category, and the columns known but not imported (so that
+/// they are reported as unmapped on purpose rather than as unknown).
+fn classification_field(h: &str) -> Option<Field> {
     if any(h, &["产业链", "產業鏈", "所属产业", "所屬產業", "产业类别", "產業類別", "行业", "行業"])
     {
         return Some(Field::Chain);
@@ -277,8 +232,6 @@ const MAX_MAPPING_COLUMNS: usize = super::MAX_COLUMNS;
 /// as a dry run returns it), checking every column: unknown field names, empty or repeated
 /// headers and unknown units are reported by path, all at once.
 pub fn parse_mapping(value: &serde_json::Value) -> Result<ColumnMapping, Vec<MappingProblem>> {
-    let problem = |path: String, zh: String, en: String| MappingProblem { path, message_zh: zh, message_en: en };
-    let known = || Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
     let Some(columns) = value.get("columns").and_then(|c| c.as_array()) else {
         return Err(vec![problem(
             "columns".into(),
@@ -286,91 +239,119 @@ pub fn parse_mapping(value: &serde_json::Value) -> Result<ColumnMapping, Vec<Map
             "a column mapping is {\"columns\": [{\"header\": …, \"field\": …}]}".into(),
         )]);
     };
-    let mut problems = Vec::new();
     if columns.len() > MAX_MAPPING_COLUMNS {
-        problems.push(problem(
+        return Err(vec![problem(
             "columns".into(),
             format!("列映射最多{MAX_MAPPING_COLUMNS}列"),
             format!("a column mapping has at most {MAX_MAPPING_COLUMNS} columns"),
-        ));
-        return Err(problems);
+        )]);
     }
-    let mut out = Vec::with_capacity(columns.len());
-    let mut seen: Vec<String> = Vec::new();
-    for (i, c) in columns.iter().enumerate() {
-        let at = |what: &str| format!("columns[{i}].{what}");
-        let header = c.get("header").and_then(|h| h.as_str()).map(str::trim).unwrap_or_default();
-        if header.is_empty() {
-            problems.push(problem(at("header"), "请填写列名".into(), "the header text is missing".into()));
-        } else if header.chars().count() > 200 {
-            problems.push(problem(
-                at("header"),
-                "列名过长(上限200字)".into(),
-                "the header text is too long (limit 200)".into(),
-            ));
-        } else if seen.contains(&header_key(header)) {
-            problems.push(problem(
-                at("header"),
-                format!("列“{header}”重复"),
-                format!("column \"{header}\" is named twice"),
-            ));
-        } else {
-            seen.push(header_key(header));
-        }
-        let field = match c.get("field").and_then(|f| f.as_str()) {
-            Some(name) => match Field::from_name(name.trim()) {
-                Some(f) => Some(f),
-                None => {
-                    problems.push(problem(
-                        at("field"),
-                        format!("未知的字段名“{name}”(列“{header}”);可用:{}", known()),
-                        format!("unknown field name \"{name}\" (column \"{header}\"); known: {}", known()),
-                    ));
-                    None
-                }
-            },
-            None => {
-                problems.push(problem(
-                    at("field"),
-                    format!("请为列“{header}”选择字段"),
-                    format!("no field for column \"{header}\""),
-                ));
-                None
-            }
-        };
-        let index = match c.get("index") {
-            None | Some(serde_json::Value::Null) => Some(0),
-            Some(v) => {
-                let index = v.as_u64().and_then(|n| usize::try_from(n).ok()).filter(|n| *n < super::MAX_COLUMNS);
-                if index.is_none() {
-                    problems.push(problem(
-                        at("index"),
-                        format!("列序号应为0至{}之间的整数", super::MAX_COLUMNS - 1),
-                        format!("the column index must be an integer from 0 to {}", super::MAX_COLUMNS - 1),
-                    ));
-                }
-                index
-            }
-        };
-        let unit = match c.get("unit") {
-            None | Some(serde_json::Value::Null) => Some(None),
-            Some(v) => match serde_json::from_value::<MoneyUnit>(v.clone()) {
-                Ok(u) => Some(Some(u)),
-                Err(_) => {
-                    problems.push(problem(
-                        at("unit"),
-                        format!("未知的金额单位{v}(应为yuan、wan或yi)"),
-                        format!("unknown money unit {v} (yuan, wan or yi)"),
-                    ));
-                    None
-                }
-            },
-        };
-        if let (Some(field), Some(index), Some(unit)) = (field, index, unit) {
-            out.push(MappedColumn { index, header: header.to_string(), field, unit });
-        }
-    }
+    let mut problems = Vec::new();
+    let mut seen_headers = Vec::new();
+    let out: Vec<MappedColumn> =
+        columns.iter().enumerate().filter_map(|(i, c)| client_column(i, c, &mut seen_headers, &mut problems)).collect();
     if problems.is_empty() { Ok(ColumnMapping { columns: out }) } else { Err(problems) }
+}
+
+fn problem(path: String, message_zh: String, message_en: String) -> MappingProblem {
+    MappingProblem { path, message_zh, message_en }
+}
+
+/// Column `i` of a client's mapping. Every attribute is checked even after one fails, so that
+/// the client hears of all its problems at once; the column is kept only if all are valid.
+fn client_column(
+    i: usize,
+    c: &serde_json::Value,
+    seen_headers: &mut Vec<String>,
+    problems: &mut Vec<MappingProblem>,
+) -> Option<MappedColumn> {
+    let at = |what: &str| format!("columns[{i}].{what}");
+    let header = client_header(c, at("header"), seen_headers, problems);
+    let field = client_field(c, header, at("field"), problems);
+    let index = client_index(c, at("index"), problems);
+    let unit = client_unit(c, at("unit"), problems);
+    Some(MappedColumn { index: index?, header: header.to_string(), field: field?, unit: unit? })
+}
+
+/// The header text, trimmed: present, at most 200 characters, and not named twice (as headers
+/// are matched: widths and whitespace ignored), since a header can map to only one field.
+fn client_header<'a>(
+    c: &'a serde_json::Value,
+    path: String,
+    seen_headers: &mut Vec<String>,
+    problems: &mut Vec<MappingProblem>,
+) -> &'a str {
+    let header = c.get("header").and_then(|h| h.as_str()).map(str::trim).unwrap_or_default();
+    if header.is_empty() {
+        problems.push(problem(path, "请填写列名".into(), "the header text is missing".into()));
+    } else if header.chars().count() > 200 {
+        problems.push(problem(path, "列名过长(上限200字)".into(), "the header text is too long (limit 200)".into()));
+    } else if seen_headers.contains(&header_key(header)) {
+        problems.push(problem(path, format!("列“{header}”重复"), format!("column \"{header}\" is named twice")));
+    } else {
+        seen_headers.push(header_key(header));
+    }
+    header
+}
+
+/// The field, by its snake_case name; an unknown name is answered with the list of known ones.
+fn client_field(
+    c: &serde_json::Value,
+    header: &str,
+    path: String,
+    problems: &mut Vec<MappingProblem>,
+) -> Option<Field> {
+    let Some(name) = c.get("field").and_then(|f| f.as_str()) else {
+        problems.push(problem(path, format!("请为列“{header}”选择字段"), format!("no field for column \"{header}\"")));
+        return None;
+    };
+    let field = Field::from_name(name.trim());
+    if field.is_none() {
+        let known = Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+        problems.push(problem(
+            path,
+            format!("未知的字段名“{name}”(列“{header}”);可用:{known}"),
+            format!("unknown field name \"{name}\" (column \"{header}\"); known: {known}"),
+        ));
+    }
+    field
+}
+
+/// The column index: optional (columns are matched by header text), 0 when absent, and within
+/// the widest sheet the importer reads.
+fn client_index(c: &serde_json::Value, path: String, problems: &mut Vec<MappingProblem>) -> Option<usize> {
+    let v = match c.get("index") {
+        None | Some(serde_json::Value::Null) => return Some(0),
+        Some(v) => v,
+    };
+    let index = v.as_u64().and_then(|n| usize::try_from(n).ok()).filter(|n| *n < super::MAX_COLUMNS);
+    if index.is_none() {
+        problems.push(problem(
+            path,
+            format!("列序号应为0至{}之间的整数", super::MAX_COLUMNS - 1),
+            format!("the column index must be an integer from 0 to {}", super::MAX_COLUMNS - 1),
+        ));
+    }
+    index
+}
+
+/// The money unit of the column: optional; `Some(None)` when absent, `None` when invalid.
+fn client_unit(c: &serde_json::Value, path: String, problems: &mut Vec<MappingProblem>) -> Option<Option<MoneyUnit>> {
+    let v = match c.get("unit") {
+        None | Some(serde_json::Value::Null) => return Some(None),
+        Some(v) => v,
+    };
+    match serde_json::from_value::<MoneyUnit>(v.clone()) {
+        Ok(u) => Some(Some(u)),
+        Err(_) => {
+            problems.push(problem(
+                path,
+                format!("未知的金额单位{v}(应为yuan、wan或yi)"),
+                format!("unknown money unit {v} (yuan, wan or yi)"),
+            ));
+            None
+        }
+    }
 }
 
 /// A name to save a mapping under: trimmed, 1 to 64 characters, no `/` or control characters.

@@ -1,6 +1,7 @@
 //! The fixture corpus (`tests/fixtures/ledgers/`) and bad files, end to end.
 
 use super::*;
+use crate::domain::chain::Chain;
 use crate::domain::lists::{BuildType, ListKind, ListLevel};
 use chrono::NaiveDate;
 

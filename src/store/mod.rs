@@ -290,7 +290,7 @@ impl Store {
     pub async fn put_import_mapping(
         &self,
         name: &str,
-        mapping: &crate::import::ColumnMapping,
+        mapping: &crate::domain::column_mapping::ColumnMapping,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<SavedMapping> {

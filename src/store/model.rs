@@ -123,7 +123,7 @@ pub struct AuditRecord {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SavedMapping {
     pub name: String,
-    pub mapping: crate::import::ColumnMapping,
+    pub mapping: crate::domain::column_mapping::ColumnMapping,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
 }

@@ -1482,7 +1482,7 @@ impl Backend {
     pub async fn put_import_mapping(
         &self,
         name: &str,
-        mapping: &crate::import::ColumnMapping,
+        mapping: &crate::domain::column_mapping::ColumnMapping,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<super::SavedMapping> {
