@@ -1,8 +1,8 @@
 //! The store's account, session, token, approval and audit calls, routed to the backend.
 
 use super::{
-    ApiToken, Approval, ApprovalFilter, AuditFilter, AuditRecord, Backend, HeldChange, NewApiToken, NewSession,
-    NewUser, SessionRecord, Store, StoreError, StoreResult, User, UserChange,
+    ApiToken, Approval, ApprovalFilter, AuditFilter, AuditRecord, Backend, NewApiToken, NewSession, NewUser,
+    SessionRecord, Store, StoreError, StoreResult, User, UserChange,
 };
 use crate::domain::project::Project;
 use crate::store::Actor;
@@ -107,23 +107,6 @@ impl Store {
 
     pub async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
         on_backend!(self, b => b.clear_login_failures(key).await)
-    }
-
-    /// Like `modify_project`, holding a part for approval in the same transaction: `change`
-    /// returns whether anything is applied now and what to hold.
-    pub async fn modify_and_hold<F>(
-        &self,
-        id: i64,
-        expected_version: Option<i64>,
-        action: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        change: F,
-    ) -> StoreResult<(Project, Option<Approval>)>
-    where
-        F: FnOnce(&mut Project) -> Result<(bool, Option<HeldChange>), StoreError> + Send,
-    {
-        on_backend!(self, b => b.modify_and_hold(id, expected_version, action, actor, now, change).await)
     }
 
     pub async fn approvals(&self, filter: &ApprovalFilter) -> StoreResult<Vec<Approval>> {

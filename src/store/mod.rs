@@ -12,6 +12,7 @@ pub use model::*;
 
 use crate::clock::Clock;
 use crate::domain::Invalid;
+use crate::domain::approval::ApprovalStatus;
 use crate::domain::indicators::Targets;
 use crate::domain::project::Project;
 use crate::domain::report::MonthlyReport;
@@ -38,7 +39,11 @@ pub enum StoreError {
     UserExists(String),
     /// The approval was already decided (its status).
     #[error("the approval is {0}, not pending")]
-    NotPending(String),
+    NotPending(ApprovalStatus),
+    /// Changes are held for approval only when requested through the web app or the API (the
+    /// source named).
+    #[error("changes from {0:?} are not held for approval")]
+    NotHeldFrom(String),
     /// Only an editor (or administrator) may do this, e.g. restore a withdrawn project.
     #[error("only an editor may do this")]
     EditorsOnly,
@@ -216,8 +221,10 @@ impl Store {
         on_backend!(self, b => b.published_weeks().await)
     }
 
-    /// Read-modify-write one project in a transaction: `change` edits the aggregate (and
-    /// validates); the store bumps the version, rewrites what changed and audits before/after.
+    /// Read-modify-write one project in a transaction, the one path for changing a project:
+    /// `change` edits the aggregate as stored (and validates) and says what to write — the edit,
+    /// a part held for approval, or both (`Edit`). The store bumps the version, rewrites what
+    /// changed, audits before/after and records the held part, all or nothing.
     /// `expected_version`, when given, must match or nothing changes (409).
     pub async fn modify_project<F>(
         &self,
@@ -227,9 +234,9 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
         change: F,
-    ) -> StoreResult<Project>
+    ) -> StoreResult<(Project, Option<Approval>)>
     where
-        F: FnOnce(&mut Project) -> Result<(), StoreError> + Send,
+        F: FnOnce(&mut Project) -> Result<Edit, StoreError> + Send,
     {
         on_backend!(self, b => b.modify_project(id, expected_version, action, actor, now, change).await)
     }

@@ -3,9 +3,10 @@
 // `begin_write`. Placeholders are `$1` (both backends accept them); dynamic filters use
 // `QueryBuilder`, which numbers binds for the backend.
 
+// (`Approval` and the other account types are imported by `accounts_sql.rs`, in this module too.)
 use super::{
-    Actor, AuditRecord, ImportChange, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly, StoreError,
-    StoreResult, TownStat,
+    Actor, AuditRecord, Edit, ImportChange, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly,
+    StoreError, StoreResult, TownStat,
 };
 use crate::domain::Chain;
 use crate::domain::Tier;
@@ -938,6 +939,20 @@ async fn update_project(
     Ok(stored)
 }
 
+/// Change nothing, but lock the row of `before` and re-check its version, so that checks made on
+/// it (a town editor's scope) cannot race a concurrent change (PostgreSQL read committed).
+async fn lock_project(conn: &mut Conn, before: &Project) -> StoreResult<Project> {
+    let locked = sqlx::query("UPDATE projects SET version = version WHERE id = $1 AND version = $2")
+        .bind(before.id)
+        .bind(before.version)
+        .execute(&mut *conn)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(StoreError::Conflict { current: before.version + 1 });
+    }
+    load_project(conn, before.id, true).await
+}
+
 async fn write_report(
     conn: &mut Conn,
     id: i64,
@@ -1195,6 +1210,8 @@ impl Backend {
         Ok((projects, total))
     }
 
+    /// Read-modify-write one project in a transaction: `change` edits the project as stored and
+    /// says what to write (`Edit`); the version must still be `expected_version`, if given.
     pub async fn modify_project<F>(
         &self,
         id: i64,
@@ -1203,22 +1220,29 @@ impl Backend {
         actor: &Actor,
         now: DateTime<Utc>,
         change: F,
-    ) -> StoreResult<Project>
+    ) -> StoreResult<(Project, Option<Approval>)>
     where
-        F: FnOnce(&mut Project) -> Result<(), StoreError> + Send,
+        F: FnOnce(&mut Project) -> Result<Edit, StoreError> + Send,
     {
         let mut tx = begin_write(&self.write_pool).await?;
         let before = load_project(&mut tx, id, false).await?;
-        if let Some(v) = expected_version {
-            if v != before.version {
-                return Err(StoreError::Conflict { current: before.version });
-            }
+        if expected_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::Conflict { current: before.version });
         }
         let mut after = before.clone();
-        change(&mut after)?;
-        let stored = update_project(&mut tx, &before, after, action, actor, now).await?;
+        let (stored, held) = match change(&mut after)? {
+            Edit::Apply => (update_project(&mut tx, &before, after, action, actor, now).await?, None),
+            Edit::ApplyAndHold(held) => {
+                (update_project(&mut tx, &before, after, action, actor, now).await?, Some(held))
+            }
+            Edit::Hold(held) => (lock_project(&mut tx, &before).await?, Some(held)),
+        };
+        let approval = match held {
+            Some(h) => Some(insert_approval(&mut tx, id, &h, actor, now).await?),
+            None => None,
+        };
         tx.commit().await?;
-        Ok(stored)
+        Ok((stored, approval))
     }
 
     /// Apply a batch of creations and updates (an import) in one transaction: all or nothing.
