@@ -7,6 +7,7 @@ use super::{
 use crate::domain::project::Project;
 use crate::store::Actor;
 use chrono::{DateTime, Utc};
+use tracing::field::Empty;
 
 impl Store {
     pub async fn user_count(&self) -> StoreResult<i64> {
@@ -135,7 +136,15 @@ impl Store {
         on_backend!(self, b => b.reject(id, note, actor, now).await)
     }
 
+    /// The global audit trail, newest first: a page of it and the number of matching records.
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(backend = self.backend_name(), limit = filter.limit, offset = filter.offset, returned = Empty, total = Empty)
+    )]
     pub async fn audit(&self, filter: &AuditFilter) -> StoreResult<(Vec<AuditRecord>, i64)> {
-        on_backend!(self, b => b.audit(filter).await)
+        let (records, total) = on_backend!(self, b => b.audit(filter).await)?;
+        tracing::Span::current().record("returned", records.len()).record("total", total);
+        Ok((records, total))
     }
 }
