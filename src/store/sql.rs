@@ -3,7 +3,7 @@
 // `begin_write`. Placeholders are `$1` (both backends accept them); dynamic filters use
 // `QueryBuilder`, which numbers binds for the backend.
 
-// (`Approval` and the other account types are imported by `accounts_sql.rs`, in this module too.)
+// `Approval` and the other account types are imported by `accounts_sql.rs`, included beside this file.
 use super::{
     Actor, AuditRecord, Edit, ImportChange, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly,
     StoreError, StoreResult, TownStat,
@@ -23,7 +23,7 @@ use crate::geo::{Town, TownLayer};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub struct Backend {
     pool: sqlx::Pool<Db>,
@@ -31,10 +31,11 @@ pub struct Backend {
 }
 
 /// The stored columns of a project besides its `id`: the one list that the INSERT and the UPDATE
-/// write (`push_project_values` binds a project's values in this order) and the SELECT reads
-/// (into `ProjectRow`). A new project field is a column here, a value there, a `ProjectRow`
-/// field and the migrations.
-const PROJECT_COLUMNS: [&str; 22] = [
+/// write (`push_project_values` binds a project's values in this order, next to it) and the
+/// SELECT reads into `ProjectRow`. A new project column is a name here, a value there, a
+/// `ProjectRow` field read in `ProjectRow::into_project`, its initial value in
+/// `NewRow::into_project`, and a migration per backend.
+const PROJECT_COLUMNS: &[&str] = &[
     "code",
     "name",
     "company",
@@ -764,7 +765,6 @@ async fn insert_projects(conn: &mut Conn, rows: Vec<NewRow>, now: DateTime<Utc>)
         }
         .map_err(|e| StoreError::Corrupt(format!("audit snapshot: {e}")))?;
         insert_create_audits(conn, &projects, &actors, &snapshots, now).await?;
-        drop(snapshots);
         // The blocking task dropped its handle when it returned.
         out.extend(std::sync::Arc::try_unwrap(projects).unwrap_or_else(|shared| (*shared).clone()));
     }
@@ -775,7 +775,7 @@ async fn insert_projects(conn: &mut Conn, rows: Vec<NewRow>, now: DateTime<Utc>)
 /// a multi-row INSERT would not say which). An empty code is one still to be generated.
 async fn refuse_taken_codes(conn: &mut Conn, projects: &[Project]) -> StoreResult<()> {
     let codes: Vec<&str> = projects.iter().map(|p| p.code.as_str()).filter(|c| !c.is_empty()).collect();
-    let mut seen = std::collections::HashSet::with_capacity(codes.len());
+    let mut seen = HashSet::with_capacity(codes.len());
     if let Some(dup) = codes.iter().find(|c| !seen.insert(**c)) {
         return Err(StoreError::DuplicateCode(dup.to_string()));
     }
@@ -834,7 +834,7 @@ async fn set_generated_codes(conn: &mut Conn, projects: &mut [Project]) -> Store
 /// precision already); only the towns' names come from the database.
 async fn name_towns(conn: &mut Conn, projects: &mut [Project]) -> StoreResult<()> {
     let names: HashMap<String, String> = {
-        let town_codes: std::collections::HashSet<&str> = projects.iter().map(|p| p.town.code.as_str()).collect();
+        let town_codes: HashSet<&str> = projects.iter().map(|p| p.town.code.as_str()).collect();
         let mut qb = QueryBuilder::<Db>::new("SELECT code, name FROM towns WHERE code IN ");
         push_in_list(&mut qb, town_codes.iter().copied());
         qb.build_query_as::<(String, String)>().fetch_all(&mut *conn).await?.into_iter().collect()
