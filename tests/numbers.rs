@@ -12,7 +12,7 @@ use keyproj::domain::milestone::{Milestone, MilestoneKind, MilestoneUpdate, Mile
 use keyproj::domain::money::Yuan;
 use keyproj::domain::project::{Location, LocationPrecision};
 use keyproj::domain::report::{MonthlyReport, Period};
-use keyproj::store::{Actor, NewProject, NewProjectWithReports, StoreError};
+use keyproj::store::{Actor, Edit, NewProject, NewProjectWithReports, StoreError};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -232,7 +232,8 @@ async fn milestone_on(app: &TestApp, id: i64, kind: MilestoneKind, update: Miles
     let now = at(date);
     app.store
         .modify_project(id, None, "milestone", &Actor::new("tester", "test"), now, |p| {
-            keyproj::ledger::apply_milestone(p, kind, &update, "tester", now, d(date)).map_err(StoreError::from)
+            keyproj::ledger::apply_milestone(p, kind, &update, "tester", now, d(date)).map_err(StoreError::from)?;
+            Ok(Edit::Apply)
         })
         .await
         .expect("milestone change");

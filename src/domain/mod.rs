@@ -1,6 +1,7 @@
 //! Pure domain types and rules. No I/O: no database, no HTTP, no clock (callers pass dates).
 
 pub mod access;
+pub mod approval;
 pub mod calendar;
 pub mod chain;
 pub mod codes;

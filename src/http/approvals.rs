@@ -6,6 +6,7 @@ use super::{ApiError, AppState};
 use crate::accounts::approvals::apply_approved;
 use crate::domain::FieldError;
 use crate::domain::access::{Ability, Role};
+use crate::domain::approval::ApprovalStatus;
 use crate::store::{ApprovalFilter, StoreError};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -42,15 +43,14 @@ async fn list(
 ) -> Result<Response, ApiError> {
     caller.require(Ability::Read)?;
     let status = match p.status.as_deref().map(str::trim) {
-        None | Some("") | Some("pending") => Some("pending".to_string()),
+        None | Some("") => Some(ApprovalStatus::Pending),
         Some("all") => None,
-        Some(s @ ("approved" | "rejected")) => Some(s.to_string()),
-        Some(other) => {
-            return Err(ApiError::bad_request(
-                format!("参数status的值“{other}”无效,可选:pending, approved, rejected, all"),
-                format!("invalid status \"{other}\": expected pending, approved, rejected or all"),
-            ));
-        }
+        Some(s) => Some(ApprovalStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                format!("参数status的值“{s}”无效,可选:{}, all", ApprovalStatus::codes()),
+                format!("invalid status \"{s}\": expected {} or all", ApprovalStatus::codes()),
+            )
+        })?),
     };
     let requested_by = (caller.principal.role == Role::TownEditor).then(|| caller.principal.name.clone());
     let filter = ApprovalFilter { status, project_id: p.project, requested_by };

@@ -10,6 +10,7 @@ use crate::accounts::approvals::{hold_milestone, hold_patch, hold_withdrawal};
 use crate::domain::Chain;
 use crate::domain::Tier;
 use crate::domain::access::{Ability, milestone_actual_is_sensitive, patch_is_empty, split_patch};
+use crate::domain::approval::ApprovalStatus;
 use crate::domain::error::FieldError;
 use crate::domain::lights::{Evaluation, Light, Reason, evaluate};
 use crate::domain::lists::ListLevel;
@@ -19,7 +20,7 @@ use crate::domain::project::{ProjectInput, ProjectPatch, ReportInput, StateChang
 use crate::domain::status::{State as ProjectState, Status};
 use crate::ledger;
 use crate::report::produce::Format;
-use crate::store::{Approval, ApprovalFilter, ProjectFilter, StoreError};
+use crate::store::{Approval, ApprovalFilter, Edit, ProjectFilter, StoreError};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -221,7 +222,8 @@ fn view(state: &AppState, project: &Project) -> Evaluation {
 /// One project as JSON, with its light and the changes waiting for approval.
 pub(super) async fn project_json(state: &AppState, project: &Project) -> Result<serde_json::Value, ApiError> {
     let e = view(state, project);
-    let pending = ApprovalFilter { status: Some("pending".into()), project_id: Some(project.id), requested_by: None };
+    let pending =
+        ApprovalFilter { status: Some(ApprovalStatus::Pending), project_id: Some(project.id), requested_by: None };
     let pending_approvals = Some(state.store.approvals(&pending).await?);
     serde_json::to_value(ProjectView { project, light: e.light, reasons: e.reasons, pending_approvals })
         .map_err(|_| ApiError::internal())
@@ -522,7 +524,7 @@ async fn update(
     };
     let (project, approval) = state
         .store
-        .modify_and_hold(id, Some(patch.version), "update", &caller.actor(), state.clock.now(), |p| {
+        .modify_project(id, Some(patch.version), "update", &caller.actor(), state.clock.now(), |p| {
             in_scope(&caller, p)?;
             let held = match &held {
                 Some(h) => {
@@ -538,7 +540,11 @@ async fn update(
                 // Nor move one out of them.
                 in_scope(&caller, p)?;
             }
-            Ok((apply_now, held))
+            Ok(match held {
+                None => Edit::Apply,
+                Some(h) if apply_now => Edit::ApplyAndHold(h),
+                Some(h) => Edit::Hold(h),
+            })
         })
         .await?;
     project_response(&state, held_status(&approval), &project).await
@@ -581,7 +587,7 @@ async fn milestone(
     let may_hold = caller.principal.needs_approval(state.access.approvals) && milestone_actual_is_sensitive(kind);
     let (project, approval) = state
         .store
-        .modify_and_hold(id, change.version, &format!("milestone.{kind}"), &actor, now, |p| {
+        .modify_project(id, change.version, &format!("milestone.{kind}"), &actor, now, |p| {
             in_scope(&caller, p)?;
             let current = p.milestones.get(kind);
             let update = MilestoneUpdate {
@@ -591,10 +597,10 @@ async fn milestone(
             };
             if may_hold && update.actual != current.actual {
                 ledger::apply_milestone(&mut p.clone(), kind, &update, &actor.name, now, today)?;
-                return Ok((false, Some(hold_milestone(p, kind, &update))));
+                return Ok(Edit::Hold(hold_milestone(p, kind, &update)));
             }
             ledger::apply_milestone(p, kind, &update, &actor.name, now, today)?;
-            Ok((true, None))
+            Ok(Edit::Apply)
         })
         .await?;
     project_response(&state, held_status(&approval), &project).await
@@ -628,7 +634,7 @@ async fn change_state(
     let hold = to == ProjectState::Withdrawn && caller.principal.needs_approval(state.access.approvals);
     let (project, approval) = state
         .store
-        .modify_and_hold(id, change.version, action, &caller.actor(), state.clock.now(), |p| {
+        .modify_project(id, change.version, action, &caller.actor(), state.clock.now(), |p| {
             in_scope(&caller, p)?;
             // Undoing a withdrawal is as sensitive as withdrawing: an editor's decision.
             if to == ProjectState::Active
@@ -639,10 +645,10 @@ async fn change_state(
             }
             if hold {
                 ledger::change_state(&mut p.clone(), to, change.reason.as_deref())?;
-                return Ok((false, Some(hold_withdrawal(p, change.reason.as_deref()))));
+                return Ok(Edit::Hold(hold_withdrawal(p, change.reason.as_deref())));
             }
             ledger::change_state(p, to, change.reason.as_deref())?;
-            Ok((true, None))
+            Ok(Edit::Apply)
         })
         .await?;
     project_response(&state, held_status(&approval), &project).await

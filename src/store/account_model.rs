@@ -1,6 +1,7 @@
 //! Accounts, sessions, tokens and held changes as they cross the store boundary.
 
 use crate::domain::access::Role;
+use crate::domain::approval::{ApprovalKind, ApprovalSource, ApprovalStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -85,13 +86,13 @@ pub struct Approval {
     pub project_id: i64,
     pub project_name: String,
     pub town_code: String,
-    pub kind: String,
+    pub kind: ApprovalKind,
     pub change: serde_json::Value,
     pub current: serde_json::Value,
     pub requested_by: String,
-    pub requested_source: String,
+    pub requested_source: ApprovalSource,
     pub requested_at: DateTime<Utc>,
-    pub status: String,
+    pub status: ApprovalStatus,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub note: Option<String>,
@@ -99,15 +100,27 @@ pub struct Approval {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeldChange {
-    pub kind: String,
+    pub kind: ApprovalKind,
     pub change: serde_json::Value,
     pub current: serde_json::Value,
 }
 
+/// What `Store::modify_project` writes once its closure has edited the project.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// The project as edited.
+    Apply,
+    /// The project as edited, and a change held for approval.
+    ApplyAndHold(HeldChange),
+    /// Only a change held for approval: the project is left as stored (whatever the closure
+    /// did to it), but its row is locked and its version checked all the same.
+    Hold(HeldChange),
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ApprovalFilter {
-    /// `pending`, `approved`, `rejected`; None for all.
-    pub status: Option<String>,
+    /// None for all.
+    pub status: Option<ApprovalStatus>,
     pub project_id: Option<i64>,
     pub requested_by: Option<String>,
 }

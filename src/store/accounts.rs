@@ -1,12 +1,13 @@
 //! The store's account, session, token, approval and audit calls, routed to the backend.
 
 use super::{
-    ApiToken, Approval, ApprovalFilter, AuditFilter, AuditRecord, Backend, HeldChange, NewApiToken, NewSession,
-    NewUser, SessionRecord, Store, StoreError, StoreResult, User, UserChange,
+    ApiToken, Approval, ApprovalFilter, AuditFilter, AuditRecord, Backend, NewApiToken, NewSession, NewUser,
+    SessionRecord, Store, StoreError, StoreResult, User, UserChange,
 };
 use crate::domain::project::Project;
 use crate::store::Actor;
 use chrono::{DateTime, Utc};
+use tracing::field::Empty;
 
 impl Store {
     pub async fn user_count(&self) -> StoreResult<i64> {
@@ -109,23 +110,6 @@ impl Store {
         on_backend!(self, b => b.clear_login_failures(key).await)
     }
 
-    /// Like `modify_project`, holding a part for approval in the same transaction: `change`
-    /// returns whether anything is applied now and what to hold.
-    pub async fn modify_and_hold<F>(
-        &self,
-        id: i64,
-        expected_version: Option<i64>,
-        action: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        change: F,
-    ) -> StoreResult<(Project, Option<Approval>)>
-    where
-        F: FnOnce(&mut Project) -> Result<(bool, Option<HeldChange>), StoreError> + Send,
-    {
-        on_backend!(self, b => b.modify_and_hold(id, expected_version, action, actor, now, change).await)
-    }
-
     pub async fn approvals(&self, filter: &ApprovalFilter) -> StoreResult<Vec<Approval>> {
         on_backend!(self, b => b.approvals(filter).await)
     }
@@ -152,7 +136,15 @@ impl Store {
         on_backend!(self, b => b.reject(id, note, actor, now).await)
     }
 
+    /// The global audit trail, newest first: a page of it and the number of matching records.
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(backend = self.backend_name(), limit = filter.limit, offset = filter.offset, returned = Empty, total = Empty)
+    )]
     pub async fn audit(&self, filter: &AuditFilter) -> StoreResult<(Vec<AuditRecord>, i64)> {
-        on_backend!(self, b => b.audit(filter).await)
+        let (records, total) = on_backend!(self, b => b.audit(filter).await)?;
+        tracing::Span::current().record("returned", records.len()).record("total", total);
+        Ok((records, total))
     }
 }

@@ -6,6 +6,7 @@ use super::{
     UserChange,
 };
 use crate::domain::access::Role;
+use crate::domain::approval::{ApprovalKind, ApprovalSource, ApprovalStatus};
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.towns, u.disabled, u.created_at, u.updated_at, \
      u.last_login_at, u.version";
@@ -100,24 +101,24 @@ struct ApprovalRow {
     note: Option<String>,
 }
 
-impl From<ApprovalRow> for Approval {
-    fn from(r: ApprovalRow) -> Approval {
-        Approval {
-            id: r.id,
-            project_id: r.project_id,
-            project_name: r.project_name,
-            town_code: r.town_code,
-            kind: r.kind,
-            change: r.change.0,
-            current: r.current.0,
-            requested_by: r.requested_by,
-            requested_source: r.requested_source,
-            requested_at: r.requested_at,
-            status: r.status,
-            decided_by: r.decided_by,
-            decided_at: r.decided_at,
-            note: r.note,
-        }
+impl ApprovalRow {
+    fn into_approval(self) -> StoreResult<Approval> {
+        Ok(Approval {
+            id: self.id,
+            project_id: self.project_id,
+            project_name: self.project_name,
+            town_code: self.town_code,
+            kind: parse_code("approval kind", &self.kind, ApprovalKind::parse)?,
+            change: self.change.0,
+            current: self.current.0,
+            requested_by: self.requested_by,
+            requested_source: parse_code("approval source", &self.requested_source, ApprovalSource::parse)?,
+            requested_at: self.requested_at,
+            status: parse_code("approval status", &self.status, ApprovalStatus::parse)?,
+            decided_by: self.decided_by,
+            decided_at: self.decided_at,
+            note: self.note,
+        })
     }
 }
 
@@ -134,11 +135,9 @@ async fn load_user(conn: &mut Conn, id: i64) -> StoreResult<User> {
 }
 
 async fn load_approval(conn: &mut Conn, id: i64) -> StoreResult<Approval> {
-    let row: Option<ApprovalRow> = sqlx::query_as(&format!("{APPROVAL_SELECT} WHERE a.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.ok_or(StoreError::NotFound)?.into())
+    let row: Option<ApprovalRow> =
+        sqlx::query_as(&format!("{APPROVAL_SELECT} WHERE a.id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    row.ok_or(StoreError::NotFound)?.into_approval()
 }
 
 fn username_taken(e: sqlx::Error, name: &str) -> StoreError {
@@ -396,8 +395,13 @@ impl Backend {
         .await?;
         let token = row.into_token()?;
         let after = serde_json::json!({ "name": token.name, "role": token.role, "towns": token.towns });
-        let change =
-            Change { entity: "token", entity_id: token.id.to_string(), action: "create", before: None, after: Some(after) };
+        let change = Change {
+            entity: "token",
+            entity_id: token.id.to_string(),
+            action: "create",
+            before: None,
+            after: Some(after),
+        };
         append_audit(&mut tx, actor, now, change).await?;
         tx.commit().await?;
         Ok(token)
@@ -423,7 +427,11 @@ impl Backend {
 
     pub async fn touch_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = begin_write(&self.write_pool).await?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -438,8 +446,7 @@ impl Backend {
         .fetch_optional(&mut *tx)
         .await?;
         let token = row.ok_or(StoreError::NotFound)?.into_token()?;
-        let change =
-            Change { entity: "token", entity_id: id.to_string(), action: "revoke", before: None, after: None };
+        let change = Change { entity: "token", entity_id: id.to_string(), action: "revoke", before: None, after: None };
         append_audit(&mut tx, actor, now, change).await?;
         tx.commit().await?;
         Ok(token)
@@ -507,57 +514,11 @@ impl Backend {
         Ok(())
     }
 
-    /// Read-modify-write one project like `modify_project`, and hold a sensitive part for
-    /// approval in the same transaction. `change` sees the project before any change and
-    /// returns the part to hold; with `apply_now` false only the hold is written (the version
-    /// still has to match).
-    pub async fn modify_and_hold<F>(
-        &self,
-        id: i64,
-        expected_version: Option<i64>,
-        action: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        change: F,
-    ) -> StoreResult<(Project, Option<Approval>)>
-    where
-        F: FnOnce(&mut Project) -> Result<(bool, Option<HeldChange>), StoreError> + Send,
-    {
-        let mut tx = begin_write(&self.write_pool).await?;
-        let before = load_project(&mut tx, id, false).await?;
-        if expected_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::Conflict { current: before.version });
-        }
-        let mut after = before.clone();
-        let (apply_now, held) = change(&mut after)?;
-        let stored = if apply_now {
-            update_project(&mut tx, &before, after, action, actor, now).await?
-        } else {
-            // Nothing changes now, but the row is locked and its version re-checked, so the
-            // town-scope check above cannot race a concurrent move (PostgreSQL).
-            let locked = sqlx::query("UPDATE projects SET version = version WHERE id = $1 AND version = $2")
-                .bind(id)
-                .bind(before.version)
-                .execute(&mut *tx)
-                .await?;
-            if locked.rows_affected() == 0 {
-                return Err(StoreError::Conflict { current: before.version + 1 });
-            }
-            load_project(&mut tx, id, true).await?
-        };
-        let approval = match held {
-            Some(h) => Some(insert_approval(&mut tx, id, &h, actor, now).await?),
-            None => None,
-        };
-        tx.commit().await?;
-        Ok((stored, approval))
-    }
-
     pub async fn approvals(&self, filter: &ApprovalFilter) -> StoreResult<Vec<Approval>> {
         let mut qb = QueryBuilder::<Db>::new(APPROVAL_SELECT);
         qb.push(" WHERE 1 = 1");
-        if let Some(s) = &filter.status {
-            qb.push(" AND a.status = ").push_bind(s.clone());
+        if let Some(status) = filter.status {
+            qb.push(" AND a.status = ").push_bind(status.code());
         }
         if let Some(p) = filter.project_id {
             qb.push(" AND a.project_id = ").push_bind(p);
@@ -567,7 +528,7 @@ impl Backend {
         }
         qb.push(" ORDER BY a.id DESC LIMIT 1000");
         let rows: Vec<ApprovalRow> = qb.build_query_as().fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(Approval::from).collect())
+        rows.into_iter().map(ApprovalRow::into_approval).collect()
     }
 
     pub async fn approval(&self, id: i64) -> StoreResult<Approval> {
@@ -590,7 +551,7 @@ impl Backend {
     {
         let mut tx = begin_write(&self.write_pool).await?;
         let approval = load_approval(&mut tx, id).await?;
-        if approval.status != "pending" {
+        if !approval.status.is_pending() {
             return Err(StoreError::NotPending(approval.status));
         }
         let before = load_project(&mut tx, approval.project_id, false).await?;
@@ -598,11 +559,14 @@ impl Backend {
         apply(&approval, &mut after)?;
         let decider = Actor::new(
             actor.name.clone(),
-            format!("{} (approval #{id}, requested by {} via {})", actor.source, approval.requested_by, approval.requested_source),
+            format!(
+                "{} (approval #{id}, requested by {} via {})",
+                actor.source, approval.requested_by, approval.requested_source
+            ),
         );
         let action = format!("approve.{}", approval.kind);
         let project = update_project(&mut tx, &before, after, &action, &decider, now).await?;
-        decide(&mut tx, id, "approved", note, actor, now).await?;
+        decide(&mut tx, id, ApprovalStatus::Approved, note, actor, now).await?;
         let approval = load_approval(&mut tx, id).await?;
         tx.commit().await?;
         Ok((approval, project))
@@ -611,10 +575,10 @@ impl Backend {
     pub async fn reject(&self, id: i64, note: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<Approval> {
         let mut tx = begin_write(&self.write_pool).await?;
         let approval = load_approval(&mut tx, id).await?;
-        if approval.status != "pending" {
+        if !approval.status.is_pending() {
             return Err(StoreError::NotPending(approval.status));
         }
-        decide(&mut tx, id, "rejected", Some(note), actor, now).await?;
+        decide(&mut tx, id, ApprovalStatus::Rejected, Some(note), actor, now).await?;
         let change = Change {
             entity: "approval",
             entity_id: id.to_string(),
@@ -666,6 +630,7 @@ impl Backend {
     }
 }
 
+/// Hold `held` for approval, requested by `actor`, with its audit record.
 async fn insert_approval(
     conn: &mut Conn,
     project_id: i64,
@@ -673,17 +638,19 @@ async fn insert_approval(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> StoreResult<Approval> {
+    let source = ApprovalSource::parse(&actor.source).ok_or_else(|| StoreError::NotHeldFrom(actor.source.clone()))?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO approvals (project_id, kind, change, current, requested_by, requested_source, requested_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(project_id)
-    .bind(&held.kind)
+    .bind(held.kind.code())
     .bind(Json(&held.change))
     .bind(Json(&held.current))
     .bind(&actor.name)
-    .bind(&actor.source)
+    .bind(source.code())
     .bind(now)
+    .bind(ApprovalStatus::Pending.code())
     .fetch_one(&mut *conn)
     .await?;
     let change = Change {
@@ -697,27 +664,29 @@ async fn insert_approval(
     load_approval(conn, id).await
 }
 
+/// Record the decision on a pending approval.
 async fn decide(
     conn: &mut Conn,
     id: i64,
-    status: &str,
+    status: ApprovalStatus,
     note: Option<&str>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let done = sqlx::query(
-        "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, note = $4 WHERE id = $5 AND status = 'pending'",
+        "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, note = $4 WHERE id = $5 AND status = $6",
     )
-    .bind(status)
+    .bind(status.code())
     .bind(&actor.name)
     .bind(now)
     .bind(note)
     .bind(id)
+    .bind(ApprovalStatus::Pending.code())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
-        // Decided by someone else between our read and our write.
-        return Err(StoreError::NotPending("decided".into()));
+        // Decided by someone else between our read and our write: say how.
+        return Err(StoreError::NotPending(load_approval(conn, id).await?.status));
     }
     Ok(())
 }

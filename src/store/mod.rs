@@ -12,12 +12,14 @@ pub use model::*;
 
 use crate::clock::Clock;
 use crate::domain::Invalid;
+use crate::domain::approval::ApprovalStatus;
 use crate::domain::indicators::Targets;
 use crate::domain::project::Project;
 use crate::domain::report::MonthlyReport;
 use crate::geo::TownLayer;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, RwLock};
+use tracing::field::Empty;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -38,7 +40,11 @@ pub enum StoreError {
     UserExists(String),
     /// The approval was already decided (its status).
     #[error("the approval is {0}, not pending")]
-    NotPending(String),
+    NotPending(ApprovalStatus),
+    /// Changes are held for approval only when requested through the web app or the API (the
+    /// source named).
+    #[error("changes from {0:?} are not held for approval")]
+    NotHeldFrom(String),
     /// Only an editor (or administrator) may do this, e.g. restore a withdrawn project.
     #[error("only an editor may do this")]
     EditorsOnly,
@@ -145,6 +151,7 @@ impl Store {
 
     /// Replace the whole town layer. Fails (changing nothing) if projects use a code the
     /// new layer lacks.
+    #[tracing::instrument(level = "info", skip_all, fields(backend = self.backend_name(), towns = layer.towns.len()))]
     pub async fn replace_town_layer(&self, layer: &TownLayer, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
         on_backend!(self, b => b.replace_town_layer(layer, actor, now).await)
     }
@@ -159,6 +166,7 @@ impl Store {
 
     /// Load many projects (with their reports and state) in one transaction: the demo year,
     /// and later imports. All or nothing.
+    #[tracing::instrument(level = "info", skip_all, fields(backend = self.backend_name(), projects = batch.len()))]
     pub async fn create_projects(
         &self,
         batch: Vec<NewProjectWithReports>,
@@ -174,19 +182,29 @@ impl Store {
 
     /// Projects matching `filter` (only its page when `paged`) and the total count; with their
     /// monthly reports when asked (the lights need them).
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(backend = self.backend_name(), paged = paged, with_reports = with_reports, returned = Empty, total = Empty)
+    )]
     pub async fn list_projects(
         &self,
         filter: &ProjectFilter,
         paged: bool,
         with_reports: bool,
     ) -> StoreResult<(Vec<Project>, i64)> {
-        on_backend!(self, b => b.list_projects(filter, paged, with_reports).await)
+        let (projects, total) = on_backend!(self, b => b.list_projects(filter, paged, with_reports).await)?;
+        tracing::Span::current().record("returned", projects.len()).record("total", total);
+        Ok((projects, total))
     }
 
     /// Every project with its reports: the input of the calculation engine.
+    #[tracing::instrument(level = "debug", skip_all, fields(backend = self.backend_name(), returned = Empty))]
     pub async fn all_projects(&self) -> StoreResult<Vec<Project>> {
         let all = ProjectFilter { limit: i64::MAX, ..ProjectFilter::default() };
-        Ok(on_backend!(self, b => b.list_projects(&all, false, true).await)?.0)
+        let projects = on_backend!(self, b => b.list_projects(&all, false, true).await)?.0;
+        tracing::Span::current().record("returned", projects.len());
+        Ok(projects)
     }
 
     pub async fn targets(&self, year: i32) -> StoreResult<Option<Targets>> {
@@ -203,6 +221,11 @@ impl Store {
         on_backend!(self, b => b.put_targets(year, targets, actor, now).await)
     }
 
+    #[tracing::instrument(
+        level = "info",
+        skip_all,
+        fields(backend = self.backend_name(), week = %report.week, bytes = report.xlsx.len() + report.csv.len() + report.html.len())
+    )]
     pub async fn publish_weekly(&self, report: &PublishedWeekly, actor: &Actor) -> StoreResult<()> {
         on_backend!(self, b => b.publish_weekly(report, actor).await)
     }
@@ -216,8 +239,10 @@ impl Store {
         on_backend!(self, b => b.published_weeks().await)
     }
 
-    /// Read-modify-write one project in a transaction: `change` edits the aggregate (and
-    /// validates); the store bumps the version, rewrites what changed and audits before/after.
+    /// Read-modify-write one project in a transaction, the one path for changing a project:
+    /// `change` edits the aggregate as stored (and validates) and says what to write — the edit,
+    /// a part held for approval, or both (`Edit`). The store bumps the version, rewrites what
+    /// changed, audits before/after and records the held part, all or nothing.
     /// `expected_version`, when given, must match or nothing changes (409).
     pub async fn modify_project<F>(
         &self,
@@ -227,9 +252,9 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
         change: F,
-    ) -> StoreResult<Project>
+    ) -> StoreResult<(Project, Option<Approval>)>
     where
-        F: FnOnce(&mut Project) -> Result<(), StoreError> + Send,
+        F: FnOnce(&mut Project) -> Result<Edit, StoreError> + Send,
     {
         on_backend!(self, b => b.modify_project(id, expected_version, action, actor, now, change).await)
     }
@@ -249,12 +274,21 @@ impl Store {
     }
 
     /// Creations and updates of an import in one transaction (all or nothing, version-checked).
+    #[tracing::instrument(level = "info", skip_all, fields(backend = self.backend_name(), changes = changes.len()))]
     pub async fn apply_changes(&self, changes: Vec<ImportChange>, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
         on_backend!(self, b => b.apply_changes(changes, now).await)
     }
 
+    /// The audit records of one entity, oldest first (a project's include its reports').
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(backend = self.backend_name(), entity = entity, entity_id = entity_id, returned = Empty)
+    )]
     pub async fn history(&self, entity: &str, entity_id: &str) -> StoreResult<Vec<AuditRecord>> {
-        on_backend!(self, b => b.history(entity, entity_id).await)
+        let records = on_backend!(self, b => b.history(entity, entity_id).await)?;
+        tracing::Span::current().record("returned", records.len());
+        Ok(records)
     }
 
     pub async fn project_count(&self) -> StoreResult<i64> {
@@ -268,6 +302,7 @@ impl Store {
 
     /// `apply_changes`, calling `progress` with the number of changes written so far (creations
     /// are written in multi-row batches, so it advances a batch at a time).
+    #[tracing::instrument(level = "info", skip_all, fields(backend = self.backend_name(), changes = changes.len()))]
     pub async fn apply_changes_reporting(
         &self,
         changes: Vec<ImportChange>,

@@ -3,9 +3,10 @@
 // `begin_write`. Placeholders are `$1` (both backends accept them); dynamic filters use
 // `QueryBuilder`, which numbers binds for the backend.
 
+// `Approval` and the other account types are imported by `accounts_sql.rs`, included beside this file.
 use super::{
-    Actor, AuditRecord, ImportChange, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly, StoreError,
-    StoreResult, TownStat,
+    Actor, AuditRecord, Edit, ImportChange, NewProject, NewProjectWithReports, ProjectFilter, PublishedWeekly,
+    StoreError, StoreResult, TownStat,
 };
 use crate::domain::Chain;
 use crate::domain::Tier;
@@ -22,17 +23,82 @@ use crate::geo::{Town, TownLayer};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 use sqlx::{QueryBuilder, Row};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub struct Backend {
     pool: sqlx::Pool<Db>,
     write_pool: sqlx::Pool<Db>,
 }
 
-const PROJECT_COLUMNS: &str = "p.id, p.code, p.name, p.company, p.town_code, COALESCE(t.name, p.town_code) AS town_name, \
-     p.zone, p.chain, p.total_investment_yuan, p.tier, p.status, p.state, p.state_reason, p.lon, p.lat, \
-     p.location_precision, p.outside_county, p.address, p.responsible_unit, p.responsible_leader, p.sample, \
-     p.version, p.created_at, p.updated_at";
+/// The stored columns of a project besides its `id`: the one list that the INSERT and the UPDATE
+/// write (`push_project_values` binds a project's values in this order, next to it) and the
+/// SELECT reads into `ProjectRow`. A new project column is a name here, a value there, a
+/// `ProjectRow` field read in `ProjectRow::into_project`, its initial value in
+/// `NewRow::into_project`, and a migration per backend.
+const PROJECT_COLUMNS: &[&str] = &[
+    "code",
+    "name",
+    "company",
+    "town_code",
+    "zone",
+    "chain",
+    "total_investment_yuan",
+    "tier",
+    "status",
+    "state",
+    "state_reason",
+    "lon",
+    "lat",
+    "location_precision",
+    "outside_county",
+    "address",
+    "responsible_unit",
+    "responsible_leader",
+    "sample",
+    "version",
+    "created_at",
+    "updated_at",
+];
+
+/// Bind the values of `p` in `PROJECT_COLUMNS` order. An empty code is stored as NULL: a project
+/// created without a code gets one from its id right after its row is inserted (`generated_code`),
+/// and NULL, unlike '', may occur on many rows of a unique column meanwhile.
+fn push_project_values<'args>(b: &mut Values<'_, 'args>, p: &'args Project) {
+    b.push_bind((!p.code.is_empty()).then_some(p.code.as_str()))
+        .push_bind(&p.name)
+        .push_bind(&p.company)
+        .push_bind(&p.town.code)
+        .push_bind(&p.zone)
+        .push_bind(p.chain.code())
+        .push_bind(p.total_investment_yuan.0)
+        .push_bind(p.tier.code())
+        .push_bind(p.status.code())
+        .push_bind(p.state.code())
+        .push_bind(&p.state_reason)
+        .push_bind(p.location.lon)
+        .push_bind(p.location.lat)
+        .push_bind(p.location.precision.code())
+        .push_bind(p.location.outside_county)
+        .push_bind(&p.address)
+        .push_bind(&p.responsible_unit)
+        .push_bind(&p.responsible_leader)
+        .push_bind(p.sample)
+        .push_bind(p.version)
+        .push_bind(p.created_at)
+        .push_bind(p.updated_at);
+}
+
+/// `SELECT` of `ProjectRow`s: the `PROJECT_COLUMNS` of `projects p`, its id and its town's name.
+static PROJECT_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns: Vec<String> = PROJECT_COLUMNS.iter().map(|c| format!("p.{c}")).collect();
+    format!(
+        "SELECT p.id, {}, COALESCE(t.name, p.town_code) AS town_name FROM projects p \
+         LEFT JOIN towns t ON t.code = p.town_code",
+        columns.join(", ")
+    )
+});
+
+type Values<'b, 'args> = sqlx::query_builder::Separated<'b, 'args, Db, &'static str>;
 
 #[derive(sqlx::FromRow)]
 struct ProjectRow {
@@ -147,43 +213,6 @@ fn duplicate_code_or(e: sqlx::Error, code: Option<&str>) -> StoreError {
     }
 }
 
-type ProjectQuery<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
-
-/// Bind the project columns after `code`, in table order (name … version, then the timestamp)
-/// for the UPDATE. The multi-row INSERT binds the same columns through `QueryBuilder`
-/// (`push_new_project`); keep the two lists in the same order.
-fn bind_columns<'q>(q: ProjectQuery<'q>, p: &'q Project, now: DateTime<Utc>) -> ProjectQuery<'q> {
-    q.bind(&p.name)
-        .bind(&p.company)
-        .bind(&p.town.code)
-        .bind(&p.zone)
-        .bind(p.chain.code())
-        .bind(p.total_investment_yuan.0)
-        .bind(p.tier.code())
-        .bind(p.status.code())
-        .bind(p.state.code())
-        .bind(&p.state_reason)
-        .bind(p.location.lon)
-        .bind(p.location.lat)
-        .bind(p.location.precision.code())
-        .bind(p.location.outside_county)
-        .bind(&p.address)
-        .bind(&p.responsible_unit)
-        .bind(&p.responsible_leader)
-        .bind(p.sample)
-        .bind(p.version)
-        .bind(now)
-}
-
-/// `value.pipe(f)` = `f(value)`: keeps a builder chain readable.
-trait Pipe: Sized {
-    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
-        f(self)
-    }
-}
-
-impl<T> Pipe for T {}
-
 impl ProjectRow {
     fn into_project(self) -> StoreResult<Project> {
         Ok(Project {
@@ -290,6 +319,17 @@ fn push_scope(qb: &mut QueryBuilder<'_, Db>, scope: Scope<'_>) {
     }
 }
 
+/// `{select} WHERE project_id … {order}` for a details table over `scope`.
+fn scoped<'a>(select: &str, scope: Scope<'a>, order: &str) -> QueryBuilder<'a, Db> {
+    let mut qb = QueryBuilder::<Db>::new(select);
+    push_scope(&mut qb, scope);
+    qb.push(order);
+    qb
+}
+
+/// Loaded projects by id, to attach details rows to.
+type ById = HashMap<i64, usize>;
+
 /// Fill milestones, re-plans and lists (and reports, if asked) into loaded projects; one query
 /// per table for the whole scope, whatever the number of projects.
 async fn attach_details(
@@ -301,18 +341,27 @@ async fn attach_details(
     if projects.is_empty() {
         return Ok(());
     }
-    let index: HashMap<i64, usize> = projects.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-    let scoped = |sql: &str, order: &str| {
-        let mut qb = QueryBuilder::<Db>::new(sql);
-        push_scope(&mut qb, scope);
-        qb.push(order);
-        qb
-    };
+    let index: ById = projects.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    attach_milestones(conn, projects, &index, scope).await?;
+    attach_replans(conn, projects, &index, scope).await?;
+    attach_lists(conn, projects, &index, scope).await?;
+    if with_reports {
+        attach_reports(conn, projects, &index, scope).await?;
+    }
+    Ok(())
+}
 
-    let rows: Vec<MilestoneRow> = scoped("SELECT project_id, kind, baseline, planned, actual FROM milestones", "")
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?;
+async fn attach_milestones(
+    conn: &mut Conn,
+    projects: &mut [Project],
+    index: &ById,
+    scope: Scope<'_>,
+) -> StoreResult<()> {
+    let rows: Vec<MilestoneRow> =
+        scoped("SELECT project_id, kind, baseline, planned, actual FROM milestones", scope, "")
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await?;
     for r in rows {
         let kind = parse_code("milestone kind", &r.kind, MilestoneKind::parse)?;
         if let Some(&i) = index.get(&r.project_id) {
@@ -322,9 +371,13 @@ async fn attach_details(
             m.actual = r.actual;
         }
     }
+    Ok(())
+}
 
+async fn attach_replans(conn: &mut Conn, projects: &mut [Project], index: &ById, scope: Scope<'_>) -> StoreResult<()> {
     let rows: Vec<ReplanRow> = scoped(
         "SELECT project_id, kind, from_date, to_date, reason, actor, at, effective FROM milestone_replans",
+        scope,
         " ORDER BY id",
     )
     .build_query_as()
@@ -343,9 +396,13 @@ async fn attach_details(
             });
         }
     }
+    Ok(())
+}
 
+async fn attach_lists(conn: &mut Conn, projects: &mut [Project], index: &ById, scope: Scope<'_>) -> StoreResult<()> {
     let rows: Vec<MembershipRow> = scoped(
         "SELECT project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to FROM list_memberships",
+        scope,
         " ORDER BY id",
     )
     .build_query_as()
@@ -364,57 +421,60 @@ async fn attach_details(
             });
         }
     }
+    Ok(())
+}
 
-    if with_reports {
-        for p in projects.iter_mut() {
-            p.reports = Some(vec![]);
-        }
-        let problems: Vec<ProblemRow> = scoped(
-            "SELECT project_id, period, factor, text, responsible_unit FROM report_problems",
-            " ORDER BY project_id, period, position",
-        )
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut by_report: HashMap<(i64, String), Vec<Problem>> = HashMap::new();
-        for p in problems {
-            by_report.entry((p.project_id, p.period)).or_default().push(Problem {
-                factor: parse_code("factor", &p.factor, Factor::parse)?,
-                text: p.text,
-                responsible_unit: p.responsible_unit,
-            });
-        }
-        let rows: Vec<ReportRow> = scoped(
-            "SELECT project_id, period, completed_yuan, funds_arrived_yuan, note, reported_at, reported_by FROM monthly_reports",
-            " ORDER BY project_id, period",
-        )
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?;
-        for r in rows {
-            let Some(&i) = index.get(&r.project_id) else { continue };
-            let report = StoredReport {
-                report: MonthlyReport {
-                    period: parse_code("period", &r.period, Period::parse)?,
-                    completed_yuan: Yuan(r.completed_yuan),
-                    funds_arrived_yuan: Yuan(r.funds_arrived_yuan),
-                    note: r.note,
-                    problems: by_report.remove(&(r.project_id, r.period)).unwrap_or_default(),
-                },
-                reported_at: r.reported_at,
-                reported_by: r.reported_by,
-            };
-            if let Some(reports) = projects[i].reports.as_mut() {
-                reports.push(report);
-            }
+/// Monthly reports with their problems; every project gets a list, possibly empty.
+async fn attach_reports(conn: &mut Conn, projects: &mut [Project], index: &ById, scope: Scope<'_>) -> StoreResult<()> {
+    for p in projects.iter_mut() {
+        p.reports = Some(vec![]);
+    }
+    let problems: Vec<ProblemRow> = scoped(
+        "SELECT project_id, period, factor, text, responsible_unit FROM report_problems",
+        scope,
+        " ORDER BY project_id, period, position",
+    )
+    .build_query_as()
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_report: HashMap<(i64, String), Vec<Problem>> = HashMap::new();
+    for p in problems {
+        by_report.entry((p.project_id, p.period)).or_default().push(Problem {
+            factor: parse_code("factor", &p.factor, Factor::parse)?,
+            text: p.text,
+            responsible_unit: p.responsible_unit,
+        });
+    }
+    let rows: Vec<ReportRow> = scoped(
+        "SELECT project_id, period, completed_yuan, funds_arrived_yuan, note, reported_at, reported_by FROM monthly_reports",
+        scope,
+        " ORDER BY project_id, period",
+    )
+    .build_query_as()
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in rows {
+        let Some(&i) = index.get(&r.project_id) else { continue };
+        let report = StoredReport {
+            report: MonthlyReport {
+                period: parse_code("period", &r.period, Period::parse)?,
+                completed_yuan: Yuan(r.completed_yuan),
+                funds_arrived_yuan: Yuan(r.funds_arrived_yuan),
+                note: r.note,
+                problems: by_report.remove(&(r.project_id, r.period)).unwrap_or_default(),
+            },
+            reported_at: r.reported_at,
+            reported_by: r.reported_by,
+        };
+        if let Some(reports) = projects[i].reports.as_mut() {
+            reports.push(report);
         }
     }
     Ok(())
 }
 
 async fn load_project(conn: &mut Conn, id: i64, with_reports: bool) -> StoreResult<Project> {
-    let sql =
-        format!("SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code WHERE p.id = $1");
+    let sql = format!("{} WHERE p.id = $1", *PROJECT_SELECT);
     let row: Option<ProjectRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await?;
     let mut projects = vec![row.ok_or(StoreError::NotFound)?.into_project()?];
     attach_details(conn, &mut projects, Scope::One(id), with_reports).await?;
@@ -428,9 +488,7 @@ async fn load_projects(
     paged: bool,
     with_reports: bool,
 ) -> StoreResult<Vec<Project>> {
-    let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {PROJECT_COLUMNS} FROM projects p LEFT JOIN towns t ON t.code = p.town_code"
-    ));
+    let mut qb = QueryBuilder::<Db>::new(PROJECT_SELECT.as_str());
     push_filter(&mut qb, filter);
     qb.push(" ORDER BY p.id");
     if paged {
@@ -535,12 +593,6 @@ async fn write_details(conn: &mut Conn, p: &Project, previous: Option<&Project>)
     Ok(())
 }
 
-/// The columns of a new project row, in the order `push_new_project` binds them.
-const NEW_PROJECT_COLUMNS: &str = "code, name, company, town_code, zone, chain, total_investment_yuan, tier, status, state, \
-     state_reason, lon, lat, location_precision, outside_county, address, responsible_unit, responsible_leader, sample, \
-     version, created_at, updated_at";
-const NEW_PROJECT_BINDS: usize = 22;
-
 /// The most bind parameters one statement may carry on this backend: SQLite's limit
 /// (`SQLITE_MAX_VARIABLE_NUMBER`, 32 766) or PostgreSQL's (65 535, a 16-bit count in the protocol).
 fn max_binds() -> usize {
@@ -557,10 +609,8 @@ fn rows_per_statement(binds_per_row: usize) -> usize {
 
 /// Projects created per round of statements (project rows, codes, details, audit records).
 fn projects_per_batch() -> usize {
-    rows_per_statement(NEW_PROJECT_BINDS)
+    rows_per_statement(PROJECT_COLUMNS.len())
 }
-
-type Values<'b, 'args> = sqlx::query_builder::Separated<'b, 'args, Db, &'static str>;
 
 /// `{insert} VALUES (…), (…), …` for every row, in as few statements as the bind limit allows;
 /// `push` binds one row's `binds_per_row` values.
@@ -634,30 +684,40 @@ struct NewRow {
     state: Option<(State, String)>,
 }
 
-/// Bind the values of one new project row, in `NEW_PROJECT_COLUMNS` order.
-fn push_new_project<'args>(b: &mut Values<'_, 'args>, p: &'args Project, code: Option<&'args str>) {
-    b.push_bind(code)
-        .push_bind(&p.name)
-        .push_bind(&p.company)
-        .push_bind(&p.town.code)
-        .push_bind(&p.zone)
-        .push_bind(p.chain.code())
-        .push_bind(p.total_investment_yuan.0)
-        .push_bind(p.tier.code())
-        .push_bind(p.status.code())
-        .push_bind(p.state.code())
-        .push_bind(&p.state_reason)
-        .push_bind(p.location.lon)
-        .push_bind(p.location.lat)
-        .push_bind(p.location.precision.code())
-        .push_bind(p.location.outside_county)
-        .push_bind(&p.address)
-        .push_bind(&p.responsible_unit)
-        .push_bind(&p.responsible_leader)
-        .push_bind(p.sample)
-        .push_bind(p.version)
-        .push_bind(p.created_at)
-        .push_bind(p.updated_at);
+impl NewRow {
+    /// The project as it will be stored, but for its id (and its code, when none was given):
+    /// version 1, created `now`, with its derived fields.
+    fn into_project(self, now: DateTime<Utc>, today: NaiveDate) -> (Project, Actor) {
+        let NewRow { project: new, actor, state } = self;
+        let (state, state_reason) = state.map_or((State::Active, None), |(s, r)| (s, Some(r)));
+        let mut p = Project {
+            id: 0,
+            code: new.code.unwrap_or_default(),
+            name: new.name,
+            company: new.company,
+            town: TownRef { code: new.town_code, name: String::new() },
+            zone: new.zone,
+            chain: new.chain,
+            total_investment_yuan: new.total_investment_yuan,
+            tier: Tier::Below,
+            status: Status::Pipeline,
+            state,
+            state_reason,
+            location: new.location,
+            address: new.address,
+            responsible_unit: new.responsible_unit,
+            responsible_leader: new.responsible_leader,
+            sample: new.sample,
+            milestones: new.milestones,
+            lists: new.lists,
+            reports: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        p.rederive(today);
+        (p, actor)
+    }
 }
 
 async fn insert_project(
@@ -678,112 +738,17 @@ async fn insert_project(
 /// creating them one by one.
 async fn insert_projects(conn: &mut Conn, rows: Vec<NewRow>, now: DateTime<Utc>) -> StoreResult<Vec<Project>> {
     use chrono::SubsecRound;
-    use std::collections::HashSet;
     let now = now.trunc_subsecs(6);
     let today = civil_date(now);
     let mut out = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<NewRow> = rows.by_ref().take(projects_per_batch()).collect();
-        let mut projects = Vec::with_capacity(chunk.len());
-        let mut actors = Vec::with_capacity(chunk.len());
-        let mut given = Vec::with_capacity(chunk.len());
-        for NewRow { project: new, actor, state } in chunk {
-            let (state, state_reason) = state.map_or((State::Active, None), |(s, r)| (s, Some(r)));
-            let mut p = Project {
-                id: 0,
-                code: new.code.clone().unwrap_or_default(),
-                name: new.name,
-                company: new.company,
-                town: TownRef { code: new.town_code, name: String::new() },
-                zone: new.zone,
-                chain: new.chain,
-                total_investment_yuan: new.total_investment_yuan,
-                tier: Tier::Below,
-                status: Status::Pipeline,
-                state,
-                state_reason,
-                location: new.location,
-                address: new.address,
-                responsible_unit: new.responsible_unit,
-                responsible_leader: new.responsible_leader,
-                sample: new.sample,
-                milestones: new.milestones,
-                lists: new.lists,
-                reports: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            p.rederive(today);
-            given.push(new.code.is_some());
-            projects.push(p);
-            actors.push(actor);
-        }
-
-        // Codes given twice, or already taken: refused naming the code (a unique violation
-        // from a multi-row INSERT would not say which).
-        let codes: Vec<&str> = projects.iter().zip(&given).filter(|(_, g)| **g).map(|(p, _)| p.code.as_str()).collect();
-        let mut seen = HashSet::with_capacity(codes.len());
-        if let Some(dup) = codes.iter().find(|c| !seen.insert(**c)) {
-            return Err(StoreError::DuplicateCode(dup.to_string()));
-        }
-        if let Some(taken) = taken_code(conn, &codes).await? {
-            return Err(StoreError::DuplicateCode(taken));
-        }
-        let first_code = codes.first().map(|c| c.to_string());
-
-        // The project rows. Ids are assigned in VALUES order on both backends; the rows come
-        // back sorted by id and are checked against the names sent.
-        let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO projects ({NEW_PROJECT_COLUMNS}) "));
-        qb.push_values(projects.iter().zip(&given), |mut b, (p, g)| {
-            push_new_project(&mut b, p, g.then_some(p.code.as_str()))
-        });
-        qb.push(" RETURNING id, name");
-        let mut returned: Vec<(i64, String)> =
-            qb.build_query_as().fetch_all(&mut *conn).await.map_err(|e| duplicate_code_or(e, first_code.as_deref()))?;
-        drop(qb);
-        returned.sort_unstable_by_key(|(id, _)| *id);
-        if returned.len() != projects.len() || returned.iter().zip(&projects).any(|((_, name), p)| *name != p.name) {
-            return Err(StoreError::Corrupt("created project rows came back out of order".into()));
-        }
-        for ((id, _), p) in returned.into_iter().zip(projects.iter_mut()) {
-            p.id = id;
-        }
-
-        // Generated codes follow the row id, so they are unique and never reused.
-        let generated: Vec<i64> = projects.iter().zip(&given).filter(|(_, g)| !**g).map(|(p, _)| p.id).collect();
-        if !generated.is_empty() {
-            let codes: Vec<String> = generated.iter().map(|id| generated_code(*id)).collect();
-            let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-            if let Some(taken) = taken_code(conn, &refs).await? {
-                return Err(StoreError::DuplicateCode(taken));
-            }
-            for ids in generated.chunks(rows_per_statement(1)) {
-                let mut qb =
-                    QueryBuilder::<Db>::new(format!("UPDATE projects SET code = {GENERATED_CODE_SQL} WHERE id IN "));
-                push_in_list(&mut qb, ids.iter().copied());
-                qb.build().execute(&mut *conn).await.map_err(|e| duplicate_code_or(e, refs.first().copied()))?;
-            }
-            for (p, g) in projects.iter_mut().zip(&given) {
-                if !g {
-                    p.code = generated_code(p.id);
-                }
-            }
-        }
-
-        // The project as stored is the one in hand (timestamps are at the databases'
-        // microsecond precision already); only the towns' names come from the database.
-        let town_codes: HashSet<&str> = projects.iter().map(|p| p.town.code.as_str()).collect();
-        let mut qb = QueryBuilder::<Db>::new("SELECT code, name FROM towns WHERE code IN ");
-        push_in_list(&mut qb, town_codes.iter().copied());
-        let names: HashMap<String, String> =
-            qb.build_query_as::<(String, String)>().fetch_all(&mut *conn).await?.into_iter().collect();
-        drop(qb);
-        drop(town_codes);
-        for p in projects.iter_mut() {
-            p.town.name = names.get(&p.town.code).cloned().unwrap_or_else(|| p.town.code.clone());
-        }
+        let (mut projects, actors): (Vec<Project>, Vec<Actor>) =
+            rows.by_ref().take(projects_per_batch()).map(|r| r.into_project(now, today)).unzip();
+        refuse_taken_codes(conn, &projects).await?;
+        insert_project_rows(conn, &mut projects).await?;
+        set_generated_codes(conn, &mut projects).await?;
+        name_towns(conn, &mut projects).await?;
 
         // The audit snapshots are rendered on a blocking thread while the database writes the
         // details: on two cores the client's JSON work and the server's inserts overlap.
@@ -793,100 +758,180 @@ async fn insert_projects(conn: &mut Conn, rows: Vec<NewRow>, now: DateTime<Utc>)
             let projects = projects.clone();
             tokio::task::spawn_blocking(move || audit_snapshots(&projects))
         });
-
-        // Milestones (those with any date), their re-plans and the list memberships.
-        let milestones: Vec<(i64, MilestoneKind, &Milestone)> = projects
-            .iter()
-            .flat_map(|p| MilestoneKind::ALL.iter().map(move |k| (p.id, *k, p.milestones.get(*k))))
-            .filter(|(_, _, m)| **m != Milestone::default())
-            .collect();
-        insert_rows(
-            conn,
-            "INSERT INTO milestones (project_id, kind, baseline, planned, actual) ",
-            5,
-            &milestones,
-            |b, (id, kind, m)| {
-                b.push_bind(*id).push_bind(kind.code()).push_bind(m.baseline).push_bind(m.planned).push_bind(m.actual);
-            },
-        )
-        .await?;
-        let replans: Vec<(i64, MilestoneKind, &Replan)> =
-            milestones.iter().flat_map(|(id, kind, m)| m.replans.iter().map(move |r| (*id, *kind, r))).collect();
-        insert_rows(
-            conn,
-            "INSERT INTO milestone_replans (project_id, kind, from_date, to_date, reason, actor, at, effective) ",
-            8,
-            &replans,
-            |b, (id, kind, r)| {
-                b.push_bind(*id)
-                    .push_bind(kind.code())
-                    .push_bind(r.from)
-                    .push_bind(r.to)
-                    .push_bind(&r.reason)
-                    .push_bind(&r.actor)
-                    .push_bind(r.at)
-                    .push_bind(r.effective);
-            },
-        )
-        .await?;
-        let lists: Vec<(i64, &Membership)> =
-            projects.iter().flat_map(|p| p.lists.iter().map(move |m| (p.id, m))).collect();
-        insert_rows(
-            conn,
-            "INSERT INTO list_memberships (project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to) ",
-            8,
-            &lists,
-            |b, (id, m)| {
-                b.push_bind(*id)
-                    .push_bind(m.year)
-                    .push_bind(m.list.code())
-                    .push_bind(m.kind.code())
-                    .push_bind(m.build_type.code())
-                    .push_bind(m.annual_plan_yuan.0)
-                    .push_bind(m.effective_from)
-                    .push_bind(m.effective_to);
-            },
-        )
-        .await?;
-        drop(replans);
-        drop(milestones);
-        drop(lists);
-
-        // One `create` audit record per project, with its actor and source (file and row).
+        insert_details(conn, &projects).await?;
         let snapshots = match snapshots {
             Some(task) => task.await.map_err(|e| StoreError::Corrupt(format!("audit snapshot: {e}")))?,
             None => audit_snapshots(&projects),
         }
         .map_err(|e| StoreError::Corrupt(format!("audit snapshot: {e}")))?;
-        let audit: Vec<(&Actor, String, Json<&serde_json::value::RawValue>)> = projects
-            .iter()
-            .zip(&actors)
-            .zip(&snapshots)
-            .map(|((p, a), after)| (a, p.id.to_string(), Json(after.as_ref())))
-            .collect();
-        insert_rows(
-            conn,
-            "INSERT INTO audit_log (at, actor, source, entity, entity_id, action, before, after) ",
-            5,
-            &audit,
-            |b, (actor, entity_id, after)| {
-                b.push_bind(now)
-                    .push_bind(&actor.name)
-                    .push_bind(&actor.source)
-                    .push("'project'")
-                    .push_bind(entity_id)
-                    .push("'create'")
-                    .push("NULL")
-                    .push_bind(after);
-            },
-        )
-        .await?;
-        drop(audit);
-        drop(snapshots);
+        insert_create_audits(conn, &projects, &actors, &snapshots, now).await?;
         // The blocking task dropped its handle when it returned.
         out.extend(std::sync::Arc::try_unwrap(projects).unwrap_or_else(|shared| (*shared).clone()));
     }
     Ok(out)
+}
+
+/// Codes given twice, or already taken, are refused naming the code (a unique violation from
+/// a multi-row INSERT would not say which). An empty code is one still to be generated.
+async fn refuse_taken_codes(conn: &mut Conn, projects: &[Project]) -> StoreResult<()> {
+    let codes: Vec<&str> = projects.iter().map(|p| p.code.as_str()).filter(|c| !c.is_empty()).collect();
+    let mut seen = HashSet::with_capacity(codes.len());
+    if let Some(dup) = codes.iter().find(|c| !seen.insert(**c)) {
+        return Err(StoreError::DuplicateCode(dup.to_string()));
+    }
+    match taken_code(conn, &codes).await? {
+        Some(taken) => Err(StoreError::DuplicateCode(taken)),
+        None => Ok(()),
+    }
+}
+
+/// The project rows, in one statement. Ids are assigned in VALUES order on both backends; the
+/// rows come back sorted by id and are checked against the names sent.
+async fn insert_project_rows(conn: &mut Conn, projects: &mut [Project]) -> StoreResult<()> {
+    let returned = {
+        let first_code = projects.iter().map(|p| p.code.as_str()).find(|c| !c.is_empty());
+        let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO projects ({}) ", PROJECT_COLUMNS.join(", ")));
+        qb.push_values(projects.iter(), |mut b, p| push_project_values(&mut b, p));
+        qb.push(" RETURNING id, name");
+        let mut returned: Vec<(i64, String)> =
+            qb.build_query_as().fetch_all(&mut *conn).await.map_err(|e| duplicate_code_or(e, first_code))?;
+        returned.sort_unstable_by_key(|(id, _)| *id);
+        returned
+    };
+    if returned.len() != projects.len() || returned.iter().zip(projects.iter()).any(|((_, name), p)| *name != p.name) {
+        return Err(StoreError::Corrupt("created project rows came back out of order".into()));
+    }
+    for ((id, _), p) in returned.into_iter().zip(projects.iter_mut()) {
+        p.id = id;
+    }
+    Ok(())
+}
+
+/// Codes for the projects created without one. They follow the row id, so they are unique and
+/// never reused; one UPDATE per statement-sized chunk sets them all.
+async fn set_generated_codes(conn: &mut Conn, projects: &mut [Project]) -> StoreResult<()> {
+    let ids: Vec<i64> = projects.iter().filter(|p| p.code.is_empty()).map(|p| p.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let codes: Vec<String> = ids.iter().map(|id| generated_code(*id)).collect();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    if let Some(taken) = taken_code(conn, &codes).await? {
+        return Err(StoreError::DuplicateCode(taken));
+    }
+    for chunk in ids.chunks(rows_per_statement(1)) {
+        let mut qb = QueryBuilder::<Db>::new(format!("UPDATE projects SET code = {GENERATED_CODE_SQL} WHERE id IN "));
+        push_in_list(&mut qb, chunk.iter().copied());
+        qb.build().execute(&mut *conn).await.map_err(|e| duplicate_code_or(e, codes.first().copied()))?;
+    }
+    for p in projects.iter_mut().filter(|p| p.code.is_empty()) {
+        p.code = generated_code(p.id);
+    }
+    Ok(())
+}
+
+/// The project as stored is the one in hand (timestamps are at the databases' microsecond
+/// precision already); only the towns' names come from the database.
+async fn name_towns(conn: &mut Conn, projects: &mut [Project]) -> StoreResult<()> {
+    let names: HashMap<String, String> = {
+        let town_codes: HashSet<&str> = projects.iter().map(|p| p.town.code.as_str()).collect();
+        let mut qb = QueryBuilder::<Db>::new("SELECT code, name FROM towns WHERE code IN ");
+        push_in_list(&mut qb, town_codes.iter().copied());
+        qb.build_query_as::<(String, String)>().fetch_all(&mut *conn).await?.into_iter().collect()
+    };
+    for p in projects.iter_mut() {
+        p.town.name = names.get(&p.town.code).cloned().unwrap_or_else(|| p.town.code.clone());
+    }
+    Ok(())
+}
+
+/// Milestones (those with any date), their re-plans and the list memberships of new projects.
+async fn insert_details(conn: &mut Conn, projects: &[Project]) -> StoreResult<()> {
+    let milestones: Vec<(i64, MilestoneKind, &Milestone)> = projects
+        .iter()
+        .flat_map(|p| MilestoneKind::ALL.iter().map(move |k| (p.id, *k, p.milestones.get(*k))))
+        .filter(|(_, _, m)| **m != Milestone::default())
+        .collect();
+    insert_rows(
+        conn,
+        "INSERT INTO milestones (project_id, kind, baseline, planned, actual) ",
+        5,
+        &milestones,
+        |b, (id, kind, m)| {
+            b.push_bind(*id).push_bind(kind.code()).push_bind(m.baseline).push_bind(m.planned).push_bind(m.actual);
+        },
+    )
+    .await?;
+    let replans: Vec<(i64, MilestoneKind, &Replan)> =
+        milestones.iter().flat_map(|(id, kind, m)| m.replans.iter().map(move |r| (*id, *kind, r))).collect();
+    insert_rows(
+        conn,
+        "INSERT INTO milestone_replans (project_id, kind, from_date, to_date, reason, actor, at, effective) ",
+        8,
+        &replans,
+        |b, (id, kind, r)| {
+            b.push_bind(*id)
+                .push_bind(kind.code())
+                .push_bind(r.from)
+                .push_bind(r.to)
+                .push_bind(&r.reason)
+                .push_bind(&r.actor)
+                .push_bind(r.at)
+                .push_bind(r.effective);
+        },
+    )
+    .await?;
+    let lists: Vec<(i64, &Membership)> = projects.iter().flat_map(|p| p.lists.iter().map(move |m| (p.id, m))).collect();
+    insert_rows(
+        conn,
+        "INSERT INTO list_memberships (project_id, year, list, kind, build_type, annual_plan_yuan, effective_from, effective_to) ",
+        8,
+        &lists,
+        |b, (id, m)| {
+            b.push_bind(*id)
+                .push_bind(m.year)
+                .push_bind(m.list.code())
+                .push_bind(m.kind.code())
+                .push_bind(m.build_type.code())
+                .push_bind(m.annual_plan_yuan.0)
+                .push_bind(m.effective_from)
+                .push_bind(m.effective_to);
+        },
+    )
+    .await
+}
+
+/// One `create` audit record per new project, with its actor and source (file and row).
+async fn insert_create_audits(
+    conn: &mut Conn,
+    projects: &[Project],
+    actors: &[Actor],
+    snapshots: &[Box<serde_json::value::RawValue>],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let audit: Vec<(&Actor, String, Json<&serde_json::value::RawValue>)> = projects
+        .iter()
+        .zip(actors)
+        .zip(snapshots)
+        .map(|((p, a), after)| (a, p.id.to_string(), Json(after.as_ref())))
+        .collect();
+    insert_rows(
+        conn,
+        "INSERT INTO audit_log (at, actor, source, entity, entity_id, action, before, after) ",
+        5,
+        &audit,
+        |b, (actor, entity_id, after)| {
+            b.push_bind(now)
+                .push_bind(&actor.name)
+                .push_bind(&actor.source)
+                .push("'project'")
+                .push_bind(entity_id)
+                .push("'create'")
+                .push("NULL")
+                .push_bind(after);
+        },
+    )
+    .await
 }
 
 /// Write `after` over `before` (same id): derived fields, version + 1, changed rows, audit.
@@ -903,19 +948,12 @@ async fn update_project(
     after.rederive(civil_date(now));
     after.version = before.version + 1;
     after.updated_at = now;
-    let updated = sqlx::query(
-        "UPDATE projects SET code = $1, name = $2, company = $3, town_code = $4, zone = $5, chain = $6, \
-         total_investment_yuan = $7, tier = $8, status = $9, state = $10, state_reason = $11, lon = $12, lat = $13, \
-         location_precision = $14, outside_county = $15, address = $16, responsible_unit = $17, responsible_leader = $18, \
-         sample = $19, version = $20, updated_at = $21 WHERE id = $22 AND version = $23",
-    )
-    .bind(&after.code)
-    .pipe(|q| bind_columns(q, &after, now))
-    .bind(id)
-    .bind(before.version)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| duplicate_code_or(e, Some(&after.code)))?;
+    let updated = {
+        let mut qb = QueryBuilder::<Db>::new(format!("UPDATE projects SET ({}) = (", PROJECT_COLUMNS.join(", ")));
+        push_project_values(&mut qb.separated(", "), &after);
+        qb.push(") WHERE id = ").push_bind(id).push(" AND version = ").push_bind(before.version);
+        qb.build().execute(&mut *conn).await.map_err(|e| duplicate_code_or(e, Some(&after.code)))?
+    };
     if updated.rows_affected() == 0 {
         // Someone committed between our read and our write (PostgreSQL read committed).
         return Err(StoreError::Conflict { current: before.version + 1 });
@@ -936,6 +974,20 @@ async fn update_project(
     )
     .await?;
     Ok(stored)
+}
+
+/// Change nothing, but lock the row of `before` and re-check its version, so that checks made on
+/// it (a town editor's scope) cannot race a concurrent change (PostgreSQL read committed).
+async fn lock_project(conn: &mut Conn, before: &Project) -> StoreResult<Project> {
+    let locked = sqlx::query("UPDATE projects SET version = version WHERE id = $1 AND version = $2")
+        .bind(before.id)
+        .bind(before.version)
+        .execute(&mut *conn)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(StoreError::Conflict { current: before.version + 1 });
+    }
+    load_project(conn, before.id, true).await
 }
 
 async fn write_report(
@@ -1195,6 +1247,8 @@ impl Backend {
         Ok((projects, total))
     }
 
+    /// Read-modify-write one project in a transaction: `change` edits the project as stored and
+    /// says what to write (`Edit`); the version must still be `expected_version`, if given.
     pub async fn modify_project<F>(
         &self,
         id: i64,
@@ -1203,22 +1257,29 @@ impl Backend {
         actor: &Actor,
         now: DateTime<Utc>,
         change: F,
-    ) -> StoreResult<Project>
+    ) -> StoreResult<(Project, Option<Approval>)>
     where
-        F: FnOnce(&mut Project) -> Result<(), StoreError> + Send,
+        F: FnOnce(&mut Project) -> Result<Edit, StoreError> + Send,
     {
         let mut tx = begin_write(&self.write_pool).await?;
         let before = load_project(&mut tx, id, false).await?;
-        if let Some(v) = expected_version {
-            if v != before.version {
-                return Err(StoreError::Conflict { current: before.version });
-            }
+        if expected_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::Conflict { current: before.version });
         }
         let mut after = before.clone();
-        change(&mut after)?;
-        let stored = update_project(&mut tx, &before, after, action, actor, now).await?;
+        let (stored, held) = match change(&mut after)? {
+            Edit::Apply => (update_project(&mut tx, &before, after, action, actor, now).await?, None),
+            Edit::ApplyAndHold(held) => {
+                (update_project(&mut tx, &before, after, action, actor, now).await?, Some(held))
+            }
+            Edit::Hold(held) => (lock_project(&mut tx, &before).await?, Some(held)),
+        };
+        let approval = match held {
+            Some(h) => Some(insert_approval(&mut tx, id, &h, actor, now).await?),
+            None => None,
+        };
         tx.commit().await?;
-        Ok(stored)
+        Ok((stored, approval))
     }
 
     /// Apply a batch of creations and updates (an import) in one transaction: all or nothing.
@@ -1550,5 +1611,21 @@ impl Backend {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod project_columns {
+    use super::*;
+    use sqlx::{Arguments, Execute};
+
+    #[test]
+    fn every_project_column_gets_exactly_one_value() {
+        let p = crate::domain::project::test_project();
+        let mut qb = QueryBuilder::<Db>::new("");
+        push_project_values(&mut qb.separated(", "), &p);
+        let mut query = qb.build();
+        let bound = query.take_arguments().ok().flatten().map(|a| a.len());
+        assert_eq!(bound, Some(PROJECT_COLUMNS.len()));
     }
 }

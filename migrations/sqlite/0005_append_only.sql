@@ -1,0 +1,4 @@
+-- Kept in step with migrations/postgres/0005, which refuses TRUNCATE on the append-only tables.
+-- SQLite has no TRUNCATE: its nearest, a DELETE without WHERE, fires the DELETE triggers of
+-- 0001 (audit_log) and 0002 (published_weekly), since a table with a DELETE trigger is never
+-- emptied the fast way. Nothing to add here.
