@@ -74,7 +74,7 @@ fn project(i: usize, late: bool) -> Project {
         milestones,
         lists: vec![Membership {
             year: 2026,
-            list: if i % 3 == 0 { ListLevel::Attracted } else { ListLevel::County },
+            list: if i.is_multiple_of(3) { ListLevel::Attracted } else { ListLevel::County },
             kind: ListKind::Implementation,
             build_type: BuildType::NewStart,
             annual_plan_yuan: Yuan(total / 3),

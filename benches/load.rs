@@ -276,15 +276,14 @@ async fn main() {
             }
             server.abort();
             store.close().await;
-            if *backend == "postgres" {
-                if let Ok(admin) = std::env::var("KEYPROJ_TEST_POSTGRES") {
-                    use sqlx::Connection;
-                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                        let name = format!("keyproj_bench_{size}_{}", std::process::id());
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut conn)
-                            .await;
-                    }
+            if *backend == "postgres"
+                && let Ok(admin) = std::env::var("KEYPROJ_TEST_POSTGRES")
+            {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let name = format!("keyproj_bench_{size}_{}", std::process::id());
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
                 }
             }
         }

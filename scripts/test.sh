@@ -23,7 +23,7 @@ done
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 # The shared store SQL is include!d, which cargo fmt does not follow.
-rustfmt --edition 2024 --check src/store/sql.rs
+rustfmt --edition 2024 --check src/store/sql.rs src/store/accounts_sql.rs
 
 echo "== cargo clippy (builds the web app through build.rs)"
 cargo clippy --all-targets --locked -- -D warnings

@@ -46,6 +46,10 @@ pub enum Command {
         /// Load the demo year first if the database has no projects
         #[arg(long)]
         demo: bool,
+        /// Who publishes the open data (OC4IDS publisher), e.g. 滕州市招商引资服务中心
+        /// (default: the town layer's county name + 招商引资服务中心)
+        #[arg(long, env = "KEYPROJ_PUBLISHER")]
+        publisher: Option<String>,
         #[command(flatten)]
         access: AccessFlags,
     },
@@ -199,7 +203,10 @@ pub async fn run(cli: Cli) -> CliResult<()> {
     let clock = Clock::System;
     let store = Arc::new(Store::open(&cli.database, clock).await?);
     match cli.command {
-        Command::Serve { addr, demo, access } => serve_command(store, clock, rules, addr, demo, &access).await,
+        Command::Serve { addr, demo, publisher, access } => {
+            let state = AppState::with_clock(store, clock).with_rules(rules).with_publisher(publisher);
+            serve_command(state, addr, demo, &access).await
+        }
         Command::Migrate => {
             println!("数据库已是最新 / the database schema is up to date ({})", store.backend_name());
             Ok(())
@@ -220,21 +227,15 @@ pub async fn run(cli: Cli) -> CliResult<()> {
 
 /// `keyproj serve`: the demo year first when asked for and the database has no projects, the
 /// first administrator on a first start, then the server until a shutdown signal.
-async fn serve_command(
-    store: Arc<Store>,
-    clock: Clock,
-    rules: RuleSet,
-    addr: SocketAddr,
-    demo: bool,
-    access: &AccessFlags,
-) -> CliResult<()> {
+async fn serve_command(state: AppState, addr: SocketAddr, demo: bool, access: &AccessFlags) -> CliResult<()> {
     let access = access.settings()?;
+    let (store, clock) = (state.store.clone(), state.clock);
     if demo && store.project_count().await? == 0 {
         let n = load_demo(&store, clock, None, None).await?;
         println!("已载入示例年度数据 {n} 个项目 / loaded the demo year: {n} projects (sample data)");
     }
     accounts::ensure_first_admin(&store, clock).await?;
-    serve(AppState::with_clock(store, clock).with_rules(rules).with_access(access), addr).await
+    serve(state.with_access(access), addr).await
 }
 
 /// `keyproj demo`: only into an empty database, so sample data never mixes with real data.

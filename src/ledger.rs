@@ -82,10 +82,10 @@ pub fn new_project(input: &ProjectInput, towns: &TownLayer, today: NaiveDate) ->
             None
         }
     };
-    if let Some(total) = total {
-        if let Err(e) = check_memberships(&input.lists, total) {
-            errors.0.extend(e.0);
-        }
+    if let Some(total) = total
+        && let Err(e) = check_memberships(&input.lists, total)
+    {
+        errors.0.extend(e.0);
     }
     errors.into_result()?;
     match (name, total, town, location, milestones) {
@@ -113,10 +113,10 @@ pub fn new_project(input: &ProjectInput, towns: &TownLayer, today: NaiveDate) ->
 /// it to the new seat.
 pub fn apply_patch(p: &mut Project, patch: &ProjectPatch, towns: &TownLayer) -> Result<(), Invalid> {
     let mut errors = Invalid::default();
-    if let Some(name) = &patch.name {
-        if let Some(Some(v)) = errors.check(check_text("name", name, NAME_MAX, true)) {
-            p.name = v;
-        }
+    if let Some(name) = &patch.name
+        && let Some(Some(v)) = errors.check(check_text("name", name, NAME_MAX, true))
+    {
+        p.name = v;
     }
     let mut set_optional = |field: &str, value: &Option<Option<String>>, max: usize, target: &mut Option<String>| {
         if let Some(v) = value {
@@ -141,17 +141,17 @@ pub fn apply_patch(p: &mut Project, patch: &ProjectPatch, towns: &TownLayer) -> 
     if let Some(sample) = patch.sample {
         p.sample = sample;
     }
-    if let Some(total) = patch.total_investment_yuan {
-        if let Some(t) = errors.check(check_investment(total)) {
-            p.total_investment_yuan = t;
-        }
+    if let Some(total) = patch.total_investment_yuan
+        && let Some(t) = errors.check(check_investment(total))
+    {
+        p.total_investment_yuan = t;
     }
     let mut town_moved = false;
-    if let Some(name) = &patch.town {
-        if let Some(t) = errors.check(resolve_town(towns, name)) {
-            town_moved = t.code != p.town.code;
-            p.town = TownRef { code: t.code.clone(), name: t.name.clone() };
-        }
+    if let Some(name) = &patch.town
+        && let Some(t) = errors.check(resolve_town(towns, name))
+    {
+        town_moved = t.code != p.town.code;
+        p.town = TownRef { code: t.code.clone(), name: t.name.clone() };
     }
     let town = towns.by_code(&p.town.code);
     match (&patch.location, town) {
@@ -173,10 +173,10 @@ pub fn apply_patch(p: &mut Project, patch: &ProjectPatch, towns: &TownLayer) -> 
     if let Some(lists) = &patch.lists {
         p.lists = lists.clone();
     }
-    if patch.lists.is_some() || patch.total_investment_yuan.is_some() {
-        if let Err(e) = check_memberships(&p.lists, p.total_investment_yuan) {
-            errors.0.extend(e.0);
-        }
+    if (patch.lists.is_some() || patch.total_investment_yuan.is_some())
+        && let Err(e) = check_memberships(&p.lists, p.total_investment_yuan)
+    {
+        errors.0.extend(e.0);
     }
     errors.into_result()
 }

@@ -11,7 +11,6 @@ use common::{Reply, TestApp, test_now};
 use keyproj::domain::access::Role;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use tower::ServiceExt;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -278,19 +277,14 @@ async fn call_as_who(app: &TestApp, f: &Fixture, who: Who, method: Method, path:
                 }
                 None => Body::empty(),
             };
-            let resp = later.oneshot(req.body(body).expect("request")).await.expect("answer");
-            let status = resp.status();
-            let headers = resp.headers().clone();
-            use http_body_util::BodyExt;
-            let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
-            Reply { status, headers, body }
+            common::send_to(later, req.body(body).expect("request")).await
         }
     }
 }
 
 async fn permission_matrix(app: &TestApp) {
     let f = fixture(app).await;
-    let doc: Value = serde_json::from_str(keyproj::http::OPENAPI).expect("openapi");
+    let doc: Value = serde_json::from_str(keyproj::http::openapi_json()).expect("openapi");
     let mut checked = 0;
     for (path, ops) in doc["paths"].as_object().expect("paths") {
         for (method, _) in ops.as_object().expect("ops") {
@@ -379,12 +373,7 @@ async fn login_from(app: &TestApp, router: &axum::Router, ip: [u8; 4], username:
         .body(Body::from(json!({ "username": username, "password": password }).to_string()))
         .expect("request");
     req.extensions_mut().insert(ConnectInfo(SocketAddr::from((ip, 40000))));
-    let resp = router.clone().oneshot(req).await.expect("answer");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    use http_body_util::BodyExt;
-    let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
-    Reply { status, headers, body }
+    common::send_to(router.clone(), req).await
 }
 
 async fn failed_logins_are_throttled_per_account_and_per_address(app: &TestApp) {
@@ -467,7 +456,7 @@ async fn sessions_need_csrf_for_writes_and_end_on_logout(app: &TestApp) {
     // Idle for more than 4 hours: signed out.
     let idle = app.at(test_now() + chrono::Duration::hours(5));
     let req = Request::builder().uri("/api/me").header("cookie", &s.cookie).body(Body::empty()).expect("req");
-    assert_eq!(idle.oneshot(req).await.expect("answer").status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(common::send_to(idle, req).await.status, StatusCode::UNAUTHORIZED);
 
     // Logout ends this session; the cookie is cleared.
     let s = sign_in(app, "editor1").await;
@@ -926,7 +915,7 @@ async fn every_write_is_attributed(app: &TestApp) {
     assert_eq!(app.get("/api/audit?from=2026-11-27&to=2026-11-27&limit=1").await.json()["total"], all);
     assert_eq!(app.get("/api/audit?from=2026-11-28").await.json()["total"], 0);
     let next_day = app.at(test_now() + chrono::Duration::days(1));
-    let resp = tower::ServiceExt::oneshot(
+    let resp = common::send_to(
         next_day,
         axum::http::Request::post("/api/users")
             .header("authorization", format!("Bearer {}", app.admin_token))
@@ -934,9 +923,8 @@ async fn every_write_is_attributed(app: &TestApp) {
             .body(axum::body::Body::from(json!({ "username": "next_day", "role": "viewer" }).to_string()))
             .expect("request"),
     )
-    .await
-    .expect("router answers");
-    assert_eq!(resp.status(), StatusCode::CREATED);
+    .await;
+    assert_eq!(resp.status, StatusCode::CREATED);
     let r = app.get("/api/audit?from=2026-11-28").await.json();
     assert_eq!(r["total"], 1);
     assert_eq!(r["items"][0]["entity"], "user");

@@ -521,33 +521,30 @@ async fn restart_keeps_data_postgres() {
     restart_keeps_data(Backend::Postgres).await;
 }
 
-/// Every route the router answers is in the OpenAPI document, and nothing else is.
+/// The router and the document come from one source; still, every documented operation must
+/// reach a handler (not the fallback's "no such endpoint", nor 405).
 #[tokio::test]
-async fn openapi_documents_every_route() {
+async fn every_documented_operation_is_routed() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
     let doc = app.get("/api/openapi.json").await.json();
-    let mut documented: Vec<String> = doc["paths"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
-    documented.sort();
-    let source = [
-        include_str!("../src/http/mod.rs"),
-        include_str!("../src/http/projects.rs"),
-        include_str!("../src/http/towns.rs"),
-        include_str!("../src/http/reports.rs"),
-        include_str!("../src/http/imports.rs"),
-        include_str!("../src/http/session.rs"),
-        include_str!("../src/http/admin.rs"),
-        include_str!("../src/http/approvals.rs"),
-    ]
-    .concat();
-    let mut routed: Vec<String> = source
-        .split(".route(\"")
-        .skip(1)
-        .filter_map(|r| r.split('"').next())
-        .filter(|r| *r != "/")
-        .map(|r| format!("/api{r}"))
-        .collect();
-    routed.sort();
-    assert_eq!(documented, routed);
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("item").keys() {
+            // Parameters that name nothing: handlers answer 404 for them, in their own words.
+            let concrete = path
+                .replace("{id}", "999999")
+                .replace("{kind}", "start")
+                .replace("{week}", "2026-W40")
+                .replace("{year}", "2026")
+                .replace("{name}", "nothing");
+            let m = axum::http::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let r = app.call_with(m, &concrete, None, &[("x-anonymous", "1")]).await;
+            assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            assert!(r.json()["message_en"] != "no such endpoint", "{method} {path} is not routed");
+            operations += 1;
+        }
+    }
+    assert!(operations >= 48, "{operations}");
     app.cleanup().await;
 }
 

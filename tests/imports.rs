@@ -280,7 +280,8 @@ async fn saved_mappings_are_validated_listed_used_and_deleted(app: &TestApp) {
     let before = fingerprint(app).await;
     let r = upload(app, "dry_run=false&year=2026&mapping=nope", "镇街.csv", TOWN_SHEET.as_bytes()).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(r.json()["error"], "mapping_not_found");
+    assert_eq!(r.json()["error"], "not_found");
+    assert!(r.json()["message_en"].as_str().is_some_and(|m| m.contains("no saved column mapping")), "{}", r.json());
     assert_eq!(fingerprint(app).await, before);
     let commit = format!("dry_run=false&year=2026&mapping={}", enc(name));
     let r = upload(app, &commit, "镇街.csv", TOWN_SHEET.as_bytes()).await;
@@ -301,7 +302,8 @@ async fn saved_mappings_are_validated_listed_used_and_deleted(app: &TestApp) {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = app.call(axum::http::Method::DELETE, &path, None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(r.json()["error"], "mapping_not_found");
+    assert_eq!(r.json()["error"], "not_found");
+    assert!(r.json()["message_en"].as_str().is_some_and(|m| m.contains("no saved column mapping")), "{}", r.json());
     assert_eq!(len(&app.get("/api/import-mappings").await.json()["items"]), 0);
     let history = app.store.history("import_mapping", name).await.expect("history");
     let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();

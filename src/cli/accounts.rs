@@ -188,7 +188,7 @@ pub async fn run_token(store: &Store, clock: Clock, command: TokenCommand) -> Cl
         }
         TokenCommand::Revoke { id } => {
             store.revoke_token(id, &actor, clock.now()).await.map_err(|e| match e {
-                crate::store::StoreError::NotFound => format!("没有令牌 / no token #{id}").into(),
+                crate::store::StoreError::NotFound(_) => format!("没有令牌 / no token #{id}").into(),
                 other => Box::new(other) as Box<dyn std::error::Error + Send + Sync>,
             })?;
             eprintln!("已吊销 / revoked token #{id}");

@@ -5,6 +5,7 @@ use crate::code_enum;
 use crate::domain::error::FieldError;
 use crate::domain::milestone::MilestoneKind;
 use crate::domain::project::ProjectPatch;
+use crate::domain::status::State;
 use std::time::Duration;
 
 code_enum! {
@@ -73,6 +74,82 @@ impl Principal {
     /// Whether this caller's sensitive changes wait for approval (given the server setting).
     pub fn needs_approval(&self, approvals_on: bool) -> bool {
         approvals_on && self.role == Role::TownEditor
+    }
+
+    /// `ability` at all, or why not.
+    pub fn require(&self, ability: Ability) -> Result<(), Refusal> {
+        if self.can(ability) { Ok(()) } else { Err(Refusal::Role) }
+    }
+
+    /// The towns this caller's project edits are confined to (`None`: everywhere).
+    pub fn town_scope(&self) -> Option<&[String]> {
+        (self.role == Role::TownEditor).then_some(self.towns.as_slice())
+    }
+
+    /// May this caller touch a project stored in `town_code` (checked on the project as stored,
+    /// before and after a change, so a project moves neither into nor out of a town editor's
+    /// towns)?
+    pub fn may_edit_project_in(&self, town_code: &str) -> Result<(), Refusal> {
+        if self.can_edit_in(town_code) { Ok(()) } else { Err(Refusal::OutsideTowns(town_code.to_string())) }
+    }
+
+    /// Suspending, resuming, withdrawing and restoring: undoing a withdrawal is as weighty as
+    /// withdrawing, so a town editor may not restore a withdrawn project.
+    pub fn may_change_state(&self, from: State, to: State) -> Result<(), Refusal> {
+        if to == State::Active && from == State::Withdrawn && self.role == Role::TownEditor {
+            Err(Refusal::EditorsOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether this state change waits for an editor's approval: a town editor's withdrawal.
+    pub fn holds_state_change(&self, approvals_on: bool, to: State) -> bool {
+        to == State::Withdrawn && self.needs_approval(approvals_on)
+    }
+
+    /// Whether a milestone change by this caller waits for approval: a town editor's actual
+    /// start, completion or production date (what the rates count).
+    pub fn holds_milestone_actual(&self, approvals_on: bool, kind: MilestoneKind) -> bool {
+        self.needs_approval(approvals_on) && milestone_actual_is_sensitive(kind)
+    }
+
+    /// Whose held changes this caller sees: a town editor its own requests, others every one
+    /// (`None`).
+    pub fn approvals_visible_to(&self) -> Option<&str> {
+        (self.role == Role::TownEditor).then_some(self.name.as_str())
+    }
+
+    /// An administrator may change any user, but not disable themselves or give up their own
+    /// admin role: that could leave nobody to undo it.
+    pub fn may_update_user(&self, user_id: i64, disable: bool, new_role: Option<Role>) -> Result<(), Refusal> {
+        self.require(Ability::Administer)?;
+        let demotes = new_role.is_some_and(|r| r != Role::Admin);
+        if self.user_id == Some(user_id) && (disable || demotes) { Err(Refusal::SelfLockout) } else { Ok(()) }
+    }
+}
+
+/// Why the rules refuse a request; the HTTP layer words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The caller's role may not do this at all.
+    Role,
+    /// A project outside a town editor's towns (the project's town code).
+    OutsideTowns(String),
+    /// Only an editor (or administrator) may do this, e.g. restore a withdrawn project.
+    EditorsOnly,
+    /// An administrator disabling or demoting themselves.
+    SelfLockout,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Role => f.write_str("the role may not do this"),
+            Refusal::OutsideTowns(code) => write!(f, "the project is in town {code}, outside the caller's towns"),
+            Refusal::EditorsOnly => f.write_str("only an editor may do this"),
+            Refusal::SelfLockout => f.write_str("an administrator may not disable or demote themselves"),
+        }
     }
 }
 
@@ -233,6 +310,52 @@ mod tests {
         assert!(!p.can_edit_in("c"));
         assert!(principal(Role::Editor, &[]).can_edit_in("c"));
         assert!(!principal(Role::Viewer, &[]).can_edit_in("a"));
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let town = principal(Role::TownEditor, &["a"]);
+        assert_eq!(town.require(Ability::Create), Err(Refusal::Role));
+        assert_eq!(town.may_edit_project_in("a"), Ok(()));
+        assert_eq!(town.may_edit_project_in("b"), Err(Refusal::OutsideTowns("b".into())));
+        assert_eq!(town.town_scope(), Some(&["a".to_string()][..]));
+        assert_eq!(principal(Role::Editor, &[]).town_scope(), None);
+        assert_eq!(principal(Role::Viewer, &[]).may_edit_project_in("a"), Err(Refusal::OutsideTowns("a".into())));
+    }
+
+    #[test]
+    fn only_editors_restore_a_withdrawn_project() {
+        let town = principal(Role::TownEditor, &["a"]);
+        let editor = principal(Role::Editor, &[]);
+        assert_eq!(town.may_change_state(State::Withdrawn, State::Active), Err(Refusal::EditorsOnly));
+        assert_eq!(town.may_change_state(State::Suspended, State::Active), Ok(()));
+        assert_eq!(town.may_change_state(State::Active, State::Withdrawn), Ok(()));
+        assert_eq!(editor.may_change_state(State::Withdrawn, State::Active), Ok(()));
+        assert!(town.holds_state_change(true, State::Withdrawn));
+        assert!(!town.holds_state_change(true, State::Suspended));
+        assert!(!town.holds_state_change(false, State::Withdrawn));
+        assert!(!editor.holds_state_change(true, State::Withdrawn));
+        assert!(town.holds_milestone_actual(true, MilestoneKind::Start));
+        assert!(!town.holds_milestone_actual(true, MilestoneKind::Permit));
+        assert!(!editor.holds_milestone_actual(true, MilestoneKind::Start));
+    }
+
+    #[test]
+    fn approvals_are_visible_to_editors_and_their_requesters() {
+        let town = Principal { name: "tz".into(), ..principal(Role::TownEditor, &["a"]) };
+        assert_eq!(town.approvals_visible_to(), Some("tz"));
+        assert_eq!(principal(Role::Editor, &[]).approvals_visible_to(), None);
+        assert_eq!(principal(Role::Viewer, &[]).approvals_visible_to(), None);
+    }
+
+    #[test]
+    fn an_administrator_cannot_lock_themselves_out() {
+        let admin = principal(Role::Admin, &[]);
+        assert_eq!(admin.may_update_user(1, true, None), Err(Refusal::SelfLockout));
+        assert_eq!(admin.may_update_user(1, false, Some(Role::Editor)), Err(Refusal::SelfLockout));
+        assert_eq!(admin.may_update_user(1, false, Some(Role::Admin)), Ok(()));
+        assert_eq!(admin.may_update_user(2, true, Some(Role::Viewer)), Ok(()));
+        assert_eq!(principal(Role::Editor, &[]).may_update_user(2, false, None), Err(Refusal::Role));
     }
 
     #[test]

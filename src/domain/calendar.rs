@@ -79,7 +79,7 @@ impl serde::Serialize for IsoWeek {
 }
 
 /// How the time share (序时进度) of a year is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeShareMode {
     /// Whole months, as official bulletins count: end of September is 9/12 = 75 %.

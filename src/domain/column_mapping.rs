@@ -8,7 +8,7 @@ use crate::domain::money::MoneyUnit;
 use serde::{Deserialize, Serialize};
 
 /// What a ledger column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     /// 序号: row numbers, ignored.
@@ -75,7 +75,7 @@ impl Field {
 }
 
 /// One column of the header and what it maps to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MappedColumn {
     /// 0-based column index in the sheet (informative in a saved mapping: columns are matched
     /// by header text).
@@ -91,7 +91,7 @@ pub struct MappedColumn {
 
 /// Header text → field. Serializable so that a corrected mapping can be saved and passed back
 /// through `ImportOptions::mapping`; columns are matched by header text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ColumnMapping {
     pub columns: Vec<MappedColumn>,
 }

@@ -15,7 +15,7 @@ code_enum! {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LonLat {
     pub lon: f64,
     pub lat: f64,

@@ -1,10 +1,23 @@
 //! Validation errors carry their message in Chinese and English, and the field they concern,
 //! so the API can put each message next to the right form field.
 
+use crate::code_enum;
 use serde::Serialize;
 
+code_enum! {
+    /// The kinds of thing a request can name by id or name, so that "not found" says which.
+    pub enum Entity {
+        Project = ("project", "项目"),
+        User = ("user", "用户"),
+        Token = ("token", "API令牌"),
+        Approval = ("approval", "审批"),
+        ImportMapping = ("import_mapping", "列映射"),
+        Endpoint = ("endpoint", "接口"),
+    }
+}
+
 /// One thing wrong with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// Dotted path of the field in the request body, e.g. `milestones.start.planned`.
     pub field: String,

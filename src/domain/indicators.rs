@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The year's targets. Data, editable per year; these are Tengzhou's defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     /// Attracted projects that start construction in the year, cumulative by tier.
@@ -66,7 +66,7 @@ impl Targets {
 }
 
 /// `count` of `of`, with the percentage to one decimal (exact integer rounding, half up).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Rate {
     pub count: i64,
     pub of: i64,
@@ -89,7 +89,7 @@ impl Rate {
 }
 
 /// Completed investment against the annual plan and the time share.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Investment {
     pub completed_yuan: i64,
     pub plan_yuan: i64,
@@ -113,7 +113,7 @@ impl Investment {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LightCounts {
     pub red: i64,
     pub yellow: i64,
@@ -139,7 +139,7 @@ impl LightCounts {
 }
 
 /// The numbers of one group of projects (a level, a town, a chain, a unit).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Group {
     pub key: String,
     pub label: String,
@@ -153,7 +153,7 @@ pub struct Group {
     pub lights: LightCounts,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TierCount {
     pub tier: Tier,
     pub label: String,
@@ -162,7 +162,7 @@ pub struct TierCount {
     pub target: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MonthPoint {
     pub period: Period,
     pub completed_yuan: i64,
@@ -170,7 +170,7 @@ pub struct MonthPoint {
     pub time_share_percent: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Indicators {
     pub year: i32,
     pub as_of: NaiveDate,

@@ -40,7 +40,7 @@ impl Light {
 }
 
 /// Overdue milestones: yellow up to this many days late, red beyond.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverdueRule {
     pub start_yellow_max_days: i64,
@@ -48,13 +48,13 @@ pub struct OverdueRule {
     pub production_yellow_max_days: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DueSoonRule {
     pub within_days: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GapMode {
     /// Percentage points below the time share (93.2 % against 75 % is 18.2 points ahead).
@@ -65,7 +65,7 @@ pub enum GapMode {
 
 /// Year-to-date completion behind the time share: yellow from `yellow_from` (inclusive),
 /// red above `red_above`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvestmentRule {
     pub mode: GapMode,
@@ -73,14 +73,14 @@ pub struct InvestmentRule {
     pub red_above: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaleRule {
     /// More than this many days without a monthly report on a project under construction.
     pub after_days: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
     pub name: String,
@@ -137,17 +137,23 @@ code_enum! {
 }
 
 /// One rule that fired.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reason {
     pub rule: RuleId,
     pub light: Light,
+    /// The late milestone (milestone rules only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub milestone: Option<MilestoneKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub days_late: Option<i64>,
+    /// Percentage points behind the time share (investment rule only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub gap_points: Option<f64>,
     pub message: String,
     pub message_en: String,
@@ -159,7 +165,7 @@ impl Reason {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Evaluation {
     pub light: Light,
     pub reasons: Vec<Reason>,

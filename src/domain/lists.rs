@@ -78,7 +78,7 @@ code_enum! {
 }
 
 /// One project's place on one year's list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Membership {
     pub year: i32,
@@ -137,14 +137,14 @@ pub fn check_memberships(lists: &[Membership], total: Yuan) -> Result<(), Invali
                 format!("the annual plan {} exceeds the total investment {}", m.annual_plan_yuan.0, total.0),
             ));
         }
-        if let (Some(f), Some(t)) = (m.effective_from, m.effective_to) {
-            if t < f {
-                errors.push(FieldError::new(
-                    at("effective_to"),
-                    "退出日期早于纳入日期",
-                    "effective_to is before effective_from",
-                ));
-            }
+        if let (Some(f), Some(t)) = (m.effective_from, m.effective_to)
+            && t < f
+        {
+            errors.push(FieldError::new(
+                at("effective_to"),
+                "退出日期早于纳入日期",
+                "effective_to is before effective_from",
+            ));
         }
         if lists[..i].iter().any(|o| o.year == m.year && o.list == m.list) {
             errors.push(FieldError::new(

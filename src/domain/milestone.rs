@@ -18,7 +18,7 @@ code_enum! {
 }
 
 /// One move of a planned date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Replan {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -29,7 +29,7 @@ pub struct Replan {
     pub effective: NaiveDate,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Milestone {
     pub baseline: Option<NaiveDate>,
     pub planned: Option<NaiveDate>,
@@ -39,7 +39,7 @@ pub struct Milestone {
 }
 
 /// What a user asks to change on one milestone.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilestoneUpdate {
     #[serde(default)]
@@ -79,14 +79,10 @@ impl Milestone {
         let mut errors = Invalid::default();
         let mut next = self.clone();
         let reason = update.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-        if let Some(r) = reason {
-            if r.chars().count() > 500 {
-                errors.push(FieldError::new(
-                    "reason",
-                    "原因不能超过500字",
-                    "the reason must be at most 500 characters",
-                ));
-            }
+        if let Some(r) = reason
+            && r.chars().count() > 500
+        {
+            errors.push(FieldError::new("reason", "原因不能超过500字", "the reason must be at most 500 characters"));
         }
         if update.planned != self.planned {
             match (self.planned, reason) {
@@ -114,14 +110,14 @@ impl Milestone {
         if next.baseline.is_none() {
             next.baseline = next.planned;
         }
-        if let Some(actual) = update.actual {
-            if actual > today {
-                errors.push(FieldError::new(
-                    "actual",
-                    format!("实际日期{actual}不能晚于今天{today}"),
-                    format!("the actual date {actual} is after today {today}"),
-                ));
-            }
+        if let Some(actual) = update.actual
+            && actual > today
+        {
+            errors.push(FieldError::new(
+                "actual",
+                format!("实际日期{actual}不能晚于今天{today}"),
+                format!("the actual date {actual} is after today {today}"),
+            ));
         }
         next.actual = update.actual;
         errors.into_result().map(|()| next)
@@ -129,7 +125,7 @@ impl Milestone {
 }
 
 /// All six milestones of a project.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Milestones {
     #[serde(default)]
     pub signed: Milestone,
@@ -176,23 +172,23 @@ impl Milestones {
             [(MilestoneKind::Start, MilestoneKind::Completion), (MilestoneKind::Completion, MilestoneKind::Production)];
         for (first, then) in pairs {
             let (a, b) = (self.get(first), self.get(then));
-            if let (Some(x), Some(y)) = (a.planned, b.planned) {
-                if y < x {
-                    errors.push(FieldError::new(
-                        format!("milestones.{}.planned", then.code()),
-                        format!("计划{}日期{y}早于计划{}日期{x}", then.label_zh(), first.label_zh()),
-                        format!("planned {then} {y} is before planned {first} {x}"),
-                    ));
-                }
+            if let (Some(x), Some(y)) = (a.planned, b.planned)
+                && y < x
+            {
+                errors.push(FieldError::new(
+                    format!("milestones.{}.planned", then.code()),
+                    format!("计划{}日期{y}早于计划{}日期{x}", then.label_zh(), first.label_zh()),
+                    format!("planned {then} {y} is before planned {first} {x}"),
+                ));
             }
-            if let (Some(x), Some(y)) = (a.actual, b.actual) {
-                if y < x {
-                    errors.push(FieldError::new(
-                        format!("milestones.{}.actual", then.code()),
-                        format!("实际{}日期{y}早于实际{}日期{x}", then.label_zh(), first.label_zh()),
-                        format!("actual {then} {y} is before actual {first} {x}"),
-                    ));
-                }
+            if let (Some(x), Some(y)) = (a.actual, b.actual)
+                && y < x
+            {
+                errors.push(FieldError::new(
+                    format!("milestones.{}.actual", then.code()),
+                    format!("实际{}日期{y}早于实际{}日期{x}", then.label_zh(), first.label_zh()),
+                    format!("actual {then} {y} is before actual {first} {x}"),
+                ));
             }
             if b.actual.is_some() && a.actual.is_none() {
                 errors.push(FieldError::new(

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An amount of money in whole yuan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct Yuan(pub i64);
 
@@ -59,7 +61,7 @@ impl fmt::Display for Yuan {
 }
 
 /// The unit an amount is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MoneyUnit {
     Yuan,
@@ -201,11 +203,11 @@ pub fn parse_money(input: &str, default_unit: Option<MoneyUnit>) -> Result<Parse
             ("萬", MoneyUnit::Wan),
             ("元", MoneyUnit::Yuan),
         ] {
-            if unit.is_none() {
-                if let Some(r) = tail.strip_prefix(word) {
-                    unit = Some(u);
-                    tail = r;
-                }
+            if unit.is_none()
+                && let Some(r) = tail.strip_prefix(word)
+            {
+                unit = Some(u);
+                tail = r;
             }
         }
         // 3亿余元: the qualifier sits between 亿 and 元.

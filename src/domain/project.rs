@@ -22,7 +22,7 @@ code_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Location {
     pub lon: f64,
     pub lat: f64,
@@ -32,14 +32,14 @@ pub struct Location {
     pub outside_county: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TownRef {
     pub code: String,
     pub name: String,
 }
 
 /// A monthly report as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredReport {
     #[serde(flatten)]
     pub report: MonthlyReport,
@@ -48,7 +48,7 @@ pub struct StoredReport {
 }
 
 /// One project with everything that belongs to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Project {
     pub id: i64,
     pub code: String,
@@ -70,7 +70,9 @@ pub struct Project {
     pub sample: bool,
     pub milestones: Milestones,
     pub lists: Vec<Membership>,
+    /// The monthly reports (one project only; absent in lists).
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[schema(nullable = false)]
     pub reports: Option<Vec<StoredReport>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -93,7 +95,7 @@ impl Project {
 }
 
 /// A point as the user typed or picked it, in the system they copied it from.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocationInput {
     pub lon: f64,
@@ -109,7 +111,7 @@ fn default_crs() -> Crs {
     Crs::Wgs84
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilestoneDates {
     #[serde(default)]
@@ -119,7 +121,7 @@ pub struct MilestoneDates {
 }
 
 /// Initial milestone dates of a new project (`milestones: {start: {planned, actual}, …}`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilestonesInput {
     pub signed: Option<MilestoneDates>,
@@ -148,14 +150,14 @@ impl MilestonesInput {
         let mut ms = Milestones::default();
         for kind in MilestoneKind::ALL {
             if let Some(d) = self.get(*kind) {
-                if let Some(a) = d.actual {
-                    if a > today {
-                        errors.push(FieldError::new(
-                            format!("milestones.{kind}.actual"),
-                            format!("实际日期{a}不能晚于今天{today}"),
-                            format!("the actual date {a} is after today {today}"),
-                        ));
-                    }
+                if let Some(a) = d.actual
+                    && a > today
+                {
+                    errors.push(FieldError::new(
+                        format!("milestones.{kind}.actual"),
+                        format!("实际日期{a}不能晚于今天{today}"),
+                        format!("the actual date {a} is after today {today}"),
+                    ));
                 }
                 *ms.get_mut(*kind) =
                     Milestone { baseline: d.planned, planned: d.planned, actual: d.actual, replans: vec![] };
@@ -168,7 +170,7 @@ impl MilestonesInput {
 }
 
 /// `POST /api/projects`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
     #[serde(default)]
@@ -199,7 +201,7 @@ pub struct ProjectInput {
 }
 
 /// `PATCH /api/projects/{id}`: only the fields present change; `null` clears an optional one.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectPatch {
     pub version: i64,
@@ -236,7 +238,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 }
 
 /// `POST /api/projects/{id}/suspend|resume|withdraw`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateChange {
     #[serde(default)]
@@ -246,7 +248,7 @@ pub struct StateChange {
 }
 
 /// `POST /api/projects/{id}/reports`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
     pub period: Period,

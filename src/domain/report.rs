@@ -67,6 +67,19 @@ impl fmt::Display for Period {
     }
 }
 
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^\d{4}-(0[1-9]|1[0-2])$"))
+            .description(Some("月份 / a calendar month, YYYY-MM"))
+            .examples([serde_json::json!("2026-10")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Period {}
+
 impl Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -82,7 +95,7 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Problem {
     pub factor: Factor,
@@ -92,7 +105,7 @@ pub struct Problem {
 }
 
 /// A report as submitted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonthlyReport {
     pub period: Period,

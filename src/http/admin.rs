@@ -1,9 +1,10 @@
 //! Administration: users, API tokens and the global audit trail (administrators only).
 
 use super::auth::Caller;
+use super::download::{XLSX, download};
 use super::extract::{Json, Path, Query};
-use super::reports::download;
-use super::session::town_names;
+use super::openapi::{AuthErrors, BodyErrors, ConflictErrors, NotFoundErrors, QueryErrors};
+use super::session::{TownName, town_names};
 use super::{ApiError, AppState};
 use crate::accounts::check_role_towns;
 use crate::accounts::secrets::{hash_password, new_api_token, random_password, token_hash};
@@ -12,71 +13,115 @@ use crate::domain::calendar::shanghai;
 use crate::domain::{FieldError, Invalid};
 use crate::geo::TownLayer;
 use crate::report::produce::Format;
-use crate::store::{ApiToken, AuditFilter, NewApiToken, NewUser, StoreError, User, UserChange};
+use crate::store::{ApiToken, AuditFilter, AuditRecord, NewApiToken, NewUser, User, UserChange};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post};
-use axum::{Router, response};
+use axum::response::Response;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(users).post(create_user))
-        .route("/users/{id}", patch(update_user))
-        .route("/users/{id}/reset-password", post(reset_password))
-        .route("/tokens", get(tokens).post(create_token))
-        .route("/tokens/{id}", delete(revoke_token))
-        .route("/audit", get(audit))
-        .route("/exports/audit.xlsx", get(audit_xlsx))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(users, create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(reset_password))
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(audit))
+        .routes(routes!(audit_xlsx))
 }
 
-fn no_such_user(e: StoreError) -> ApiError {
-    match e {
-        StoreError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "用户不存在", "no such user"),
-        StoreError::Conflict { current } => ApiError::new(
-            StatusCode::CONFLICT,
-            "version_conflict",
-            format!("该用户已被其他管理员修改(当前版本{current}),请刷新后重试"),
-            format!("another administrator changed this user (now at version {current}); reload and try again"),
-        ),
-        other => other.into(),
-    }
-}
-
-#[derive(Serialize)]
-struct UserView<'a> {
-    #[serde(flatten)]
-    user: &'a User,
+/// A user as administrators see it (never its password hash).
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    id: i64,
+    username: String,
+    display_name: Option<String>,
+    role: Role,
     role_label: &'static str,
-    towns: Vec<super::session::TownName>,
+    /// The towns a town editor is bound to, with their names.
+    towns: Vec<TownName>,
+    disabled: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    last_login_at: Option<DateTime<Utc>>,
+    /// Send it back with a change (409 when someone changed the user since).
+    version: i64,
 }
 
-fn user_view(layer: &TownLayer, user: &User) -> serde_json::Value {
-    let view = UserView { user, role_label: user.role.label_zh(), towns: town_names(layer, &user.towns) };
-    serde_json::to_value(view).unwrap_or_default()
-}
-
-fn token_view(layer: &TownLayer, token: &ApiToken) -> serde_json::Value {
-    let mut v = serde_json::to_value(token).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        o.insert("towns".into(), serde_json::to_value(town_names(layer, &token.towns)).unwrap_or_default());
-        o.insert("role_label".into(), token.role.label_zh().into());
+fn user_view(layer: &TownLayer, user: User) -> UserView {
+    UserView {
+        towns: town_names(layer, &user.towns),
+        role_label: user.role.label_zh(),
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        disabled: user.disabled,
+        created_at: user.created_at,
+        updated_at: user.updated_at,
+        last_login_at: user.last_login_at,
+        version: user.version,
     }
-    v
 }
 
-async fn users(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+/// An API token as administrators see it (never its secret).
+#[derive(Serialize, ToSchema)]
+pub struct TokenView {
+    id: i64,
+    name: String,
+    role: Role,
+    role_label: &'static str,
+    /// The towns a town editor's token is bound to, with their names.
+    towns: Vec<TownName>,
+    created_at: DateTime<Utc>,
+    /// Who created it.
+    created_by: String,
+    /// When it was revoked (`null`: live).
+    revoked_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+fn token_view(layer: &TownLayer, token: ApiToken) -> TokenView {
+    TokenView {
+        towns: town_names(layer, &token.towns),
+        role_label: token.role.label_zh(),
+        id: token.id,
+        name: token.name,
+        role: token.role,
+        created_at: token.created_at,
+        created_by: token.created_by,
+        revoked_at: token.revoked_at,
+        last_used_at: token.last_used_at,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserList {
+    items: Vec<UserView>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "admin",
+    summary = "用户 / the users (administrators)",
+    responses((status = 200, body = UserList), AuthErrors)
+)]
+async fn users(State(state): State<AppState>, caller: Caller) -> Result<axum::Json<UserList>, ApiError> {
     caller.require(Ability::Administer)?;
     let layer = state.store.town_layer().await?;
-    let items: Vec<_> = state.store.users().await?.iter().map(|u| user_view(&layer, u)).collect();
-    Ok(response::Json(serde_json::json!({ "items": items })).into_response())
+    let items = state.store.users().await?.into_iter().map(|u| user_view(&layer, u)).collect();
+    Ok(axum::Json(UserList { items }))
 }
 
-#[derive(Deserialize)]
+/// `POST /api/users`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct UserInput {
+pub struct UserInput {
     username: String,
     #[serde(default)]
     display_name: Option<String>,
@@ -99,11 +144,29 @@ fn clean_display_name(name: Option<&str>) -> Result<Option<String>, FieldError> 
     Ok(name.map(str::to_string))
 }
 
+/// A new user, with the generated password when none was given (shown once).
+#[derive(Serialize, ToSchema)]
+pub struct CreatedUser {
+    user: UserView,
+    /// The generated password (only when the request had none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    password: Option<String>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "admin",
+    summary = "新建用户 / create a user (a password is generated and shown once unless given)",
+    request_body = UserInput,
+    responses((status = 201, body = CreatedUser), BodyErrors, ConflictErrors, AuthErrors)
+)]
 async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<UserInput>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, axum::Json<CreatedUser>), ApiError> {
     caller.require(Ability::Administer)?;
     let layer = state.store.town_layer().await?;
     let mut errors = Invalid::default();
@@ -123,25 +186,25 @@ async fn create_user(
     let generated = input.password.is_none().then(random_password);
     let password = input.password.or_else(|| generated.clone()).unwrap_or_default();
     let password_hash =
-        tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|_| ApiError::internal())?;
+        tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?;
     let new = NewUser { username, display_name, password_hash, role: input.role, towns };
     let user = state.store.create_user(&new, &caller.actor(), state.clock.now()).await?;
-    let mut body = serde_json::json!({ "user": user_view(&layer, &user) });
-    if let Some(p) = generated {
-        body["password"] = p.into();
-    }
-    Ok((StatusCode::CREATED, response::Json(body)).into_response())
+    Ok((StatusCode::CREATED, axum::Json(CreatedUser { user: user_view(&layer, user), password: generated })))
 }
 
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
-#[derive(Deserialize)]
+/// `PATCH /api/users/{id}`: absent fields stay.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct UserPatch {
+pub struct UserPatch {
+    /// The user's version as read (409 when someone changed it since).
     version: i64,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     display_name: Option<Option<String>>,
     #[serde(default)]
     role: Option<Role>,
@@ -151,24 +214,25 @@ struct UserPatch {
     disabled: Option<bool>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/users/{id}",
+    tag = "admin",
+    summary = "修改用户 / change a user's name, role, towns or disable it (disabling ends its sessions)",
+    description = "An administrator cannot disable or demote themselves (400).",
+    params(("id" = i64, Path, description = "用户ID / the user's id")),
+    request_body = UserPatch,
+    responses((status = 200, body = UserView), NotFoundErrors, BodyErrors, ConflictErrors, AuthErrors)
+)]
 async fn update_user(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Json(patch): Json<UserPatch>,
-) -> Result<Response, ApiError> {
-    caller.require(Ability::Administer)?;
+) -> Result<axum::Json<UserView>, ApiError> {
+    caller.principal.may_update_user(id, patch.disabled == Some(true), patch.role)?;
     let layer = state.store.town_layer().await?;
-    let current = state.store.user(id).await.map_err(no_such_user)?;
-    if caller.principal.user_id == Some(id)
-        && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != Role::Admin))
-    {
-        // An administrator locking themselves out could leave nobody to undo it.
-        return Err(ApiError::bad_request(
-            "不能停用自己或取消自己的管理员角色",
-            "you cannot disable yourself or give up your own admin role",
-        ));
-    }
+    let current = state.store.user(id).await?;
     let role = patch.role.unwrap_or(current.role);
     let towns_input = match (&patch.towns, patch.role) {
         (Some(t), _) => t.clone(),
@@ -181,49 +245,88 @@ async fn update_user(
         None => None,
     };
     let change = UserChange { display_name, role: patch.role, towns: Some(towns), disabled: patch.disabled };
-    let user = state
-        .store
-        .update_user(id, Some(patch.version), &change, &caller.actor(), state.clock.now())
-        .await
-        .map_err(no_such_user)?;
-    Ok(response::Json(user_view(&layer, &user)).into_response())
+    let user = state.store.update_user(id, Some(patch.version), &change, &caller.actor(), state.clock.now()).await?;
+    Ok(axum::Json(user_view(&layer, user)))
 }
 
+/// A new password, shown once.
+#[derive(Serialize, ToSchema)]
+pub struct NewPassword {
+    password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/users/{id}/reset-password",
+    tag = "admin",
+    summary = "重置密码 / give a user a new generated password (shown once; ends its sessions)",
+    params(("id" = i64, Path, description = "用户ID / the user's id")),
+    responses((status = 200, body = NewPassword), NotFoundErrors, AuthErrors)
+)]
 async fn reset_password(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<NewPassword>, ApiError> {
     caller.require(Ability::Administer)?;
-    state.store.user(id).await.map_err(no_such_user)?;
+    state.store.user(id).await?;
     let password = random_password();
     let p = password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&p)).await.map_err(|_| ApiError::internal())?;
-    state.store.set_password(id, &hash, None, &caller.actor(), state.clock.now()).await.map_err(no_such_user)?;
-    Ok(response::Json(serde_json::json!({ "password": password })).into_response())
+    let hash = tokio::task::spawn_blocking(move || hash_password(&p)).await.map_err(ApiError::internal)?;
+    state.store.set_password(id, &hash, None, &caller.actor(), state.clock.now()).await?;
+    Ok(axum::Json(NewPassword { password }))
 }
 
-async fn tokens(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    items: Vec<TokenView>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/tokens",
+    tag = "admin",
+    summary = "API令牌 / the API tokens (never their secrets)",
+    responses((status = 200, body = TokenList), AuthErrors)
+)]
+async fn tokens(State(state): State<AppState>, caller: Caller) -> Result<axum::Json<TokenList>, ApiError> {
     caller.require(Ability::Administer)?;
     let layer = state.store.town_layer().await?;
-    let items: Vec<_> = state.store.tokens().await?.iter().map(|t| token_view(&layer, t)).collect();
-    Ok(response::Json(serde_json::json!({ "items": items })).into_response())
+    let items = state.store.tokens().await?.into_iter().map(|t| token_view(&layer, t)).collect();
+    Ok(axum::Json(TokenList { items }))
 }
 
-#[derive(Deserialize)]
+/// `POST /api/tokens`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TokenInput {
+pub struct TokenInput {
     name: String,
     role: Role,
     #[serde(default)]
     towns: Vec<String>,
 }
 
+/// A new token and its secret (shown once).
+#[derive(Serialize, ToSchema)]
+pub struct CreatedToken {
+    token: TokenView,
+    /// `kp_…`: send as `Authorization: Bearer …`. Stored only as a hash; shown once.
+    secret: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/tokens",
+    tag = "admin",
+    summary = "新建API令牌 / create an API token with a role (and towns); the secret is shown once",
+    request_body = TokenInput,
+    responses((status = 201, body = CreatedToken), BodyErrors, AuthErrors)
+)]
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<TokenInput>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, axum::Json<CreatedToken>), ApiError> {
     caller.require(Ability::Administer)?;
     let layer = state.store.town_layer().await?;
     let mut errors = Invalid::default();
@@ -233,32 +336,48 @@ async fn create_token(
     let secret = new_api_token();
     let new = NewApiToken { name, token_hash: token_hash(&secret), role: input.role, towns };
     let token = state.store.create_token(&new, &caller.actor(), state.clock.now()).await?;
-    let body = serde_json::json!({ "token": token_view(&layer, &token), "secret": secret });
-    Ok((StatusCode::CREATED, response::Json(body)).into_response())
+    Ok((StatusCode::CREATED, axum::Json(CreatedToken { token: token_view(&layer, token), secret })))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/tokens/{id}",
+    tag = "admin",
+    summary = "吊销API令牌 / revoke an API token (at once, on every instance)",
+    params(("id" = i64, Path, description = "令牌ID / the token's id")),
+    responses((status = 204, description = "已吊销 / revoked"), NotFoundErrors, AuthErrors)
+)]
 async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+) -> Result<StatusCode, ApiError> {
     caller.require(Ability::Administer)?;
-    state.store.revoke_token(id, &caller.actor(), state.clock.now()).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "令牌不存在", "no such token"),
-        other => other.into(),
-    })?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    state.store.revoke_token(id, &caller.actor(), state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditParams {
+    /// Who: a user name or `token:NAME` (exact).
     actor: Option<String>,
+    /// Through what: `web`, `api`, `cli`, `demo`, `import:FILE#ROW` … (exact).
     source: Option<String>,
+    /// `project`, `user`, `token`, `approval`, `targets`, `weekly_report`, `town_layer`, `import_mapping` …
     entity: Option<String>,
+    /// `create`, `update`, `milestone.start`, `report`, `suspend`, `approve` …
     action: Option<String>,
+    /// From this day (Beijing time), inclusive.
+    #[param(value_type = Option<NaiveDate>)]
     from: Option<String>,
+    /// To this day (Beijing time), inclusive.
+    #[param(value_type = Option<NaiveDate>)]
     to: Option<String>,
+    /// At most this many records (1–1000; default 50; the workbook: up to 100000).
+    #[param(minimum = 1)]
     limit: Option<i64>,
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
@@ -276,7 +395,7 @@ fn day_start(field: &str, text: &str, next: bool) -> Result<DateTime<Utc>, ApiEr
         })?;
     let date = if next { date.succ_opt().unwrap_or(date) } else { date };
     let local = date.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(shanghai()).single());
-    local.map(|t| t.with_timezone(&Utc)).ok_or_else(ApiError::internal)
+    local.map(|t| t.with_timezone(&Utc)).ok_or_else(|| ApiError::internal(format!("no Beijing midnight on {date}")))
 }
 
 fn nonempty(s: Option<String>) -> Option<String> {
@@ -303,20 +422,49 @@ fn audit_filter(p: AuditParams, max_limit: i64) -> Result<AuditFilter, ApiError>
     })
 }
 
+/// A page of the audit trail, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    items: Vec<AuditRecord>,
+    /// How many records match in all.
+    total: i64,
+}
+
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "admin",
+    summary = "操作记录 / the audit trail: every change, who, when, through what, before and after",
+    params(AuditParams),
+    responses((status = 200, body = AuditPage), QueryErrors, (status = 422, description = "日期无效 / an invalid date",
+        body = crate::http::error::ErrorBody), AuthErrors)
+)]
 async fn audit(
     State(state): State<AppState>,
     caller: Caller,
     Query(p): Query<AuditParams>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<AuditPage>, ApiError> {
     caller.require(Ability::Administer)?;
     let filter = audit_filter(p, 1000)?;
     let (items, total) = state.store.audit(&filter).await?;
-    Ok(response::Json(serde_json::json!({ "items": items, "total": total })).into_response())
+    Ok(axum::Json(AuditPage { items, total }))
 }
 
 /// Most rows one audit workbook holds; narrow the filter for more.
 const AUDIT_EXPORT_MAX: i64 = 100_000;
 
+#[utoipa::path(
+    get,
+    path = "/exports/audit.xlsx",
+    tag = "admin",
+    summary = "操作记录导出 / the audit trail as a workbook (字段: 旧 → 新)",
+    params(AuditParams),
+    responses(
+        (status = 200, description = "操作记录.xlsx", content_type = XLSX, body = Vec<u8>),
+        QueryErrors, (status = 422, description = "日期无效 / an invalid date", body = crate::http::error::ErrorBody),
+        AuthErrors
+    )
+)]
 async fn audit_xlsx(
     State(state): State<AppState>,
     caller: Caller,

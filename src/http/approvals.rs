@@ -1,66 +1,89 @@
-//! `/api/approvals`: town editors' sensitive changes, waiting for an editor's decision.
+//! `/api/approvals`: town editors' weighty changes, waiting for an editor's decision.
 
 use super::auth::Caller;
+use super::error::ErrorBody;
 use super::extract::{Json, Path, Query, parse_json};
+use super::openapi::{AuthErrors, BodyErrors, ConflictErrors, NotFoundErrors};
+use super::projects::{ProjectView, project_view};
 use super::{ApiError, AppState};
 use crate::accounts::approvals::apply_approved;
 use crate::domain::FieldError;
-use crate::domain::access::{Ability, Role};
+use crate::domain::access::Ability;
 use crate::domain::approval::ApprovalStatus;
-use crate::store::{ApprovalFilter, StoreError};
+use crate::store::{Approval, ApprovalFilter};
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Router, response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/approvals", get(list))
-        .route("/approvals/{id}/approve", post(approve))
-        .route("/approvals/{id}/reject", post(reject))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(approve)).routes(routes!(reject))
 }
 
-fn no_such_approval(e: StoreError) -> ApiError {
-    match e {
-        StoreError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "审批不存在", "no such approval"),
-        other => other.into(),
-    }
+/// Which held changes to list.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusParam {
+    Pending,
+    Approved,
+    Rejected,
+    All,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// `pending` (default), `approved`, `rejected` or `all`.
+    #[param(value_type = Option<StatusParam>)]
     status: Option<String>,
+    /// Only this project's.
     project: Option<i64>,
 }
 
-/// Editors see every request; town editors their own.
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalList {
+    items: Vec<Approval>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/approvals",
+    tag = "approvals",
+    summary = "待审批 / held changes: editors see every request, town editors their own",
+    params(ListParams),
+    responses((status = 200, body = ApprovalList), (status = 400, description = "查询参数无效 / invalid query parameters",
+        body = ErrorBody), AuthErrors)
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(p): Query<ListParams>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<ApprovalList>, ApiError> {
     caller.require(Ability::Read)?;
     let status = match p.status.as_deref().map(str::trim) {
         None | Some("") => Some(ApprovalStatus::Pending),
         Some("all") => None,
         Some(s) => Some(ApprovalStatus::parse(s).ok_or_else(|| {
-            ApiError::bad_request(
-                format!("参数status的值“{s}”无效,可选:{}, all", ApprovalStatus::codes()),
-                format!("invalid status \"{s}\": expected {} or all", ApprovalStatus::codes()),
+            ApiError::query_param(
+                "status",
+                s,
+                &format!("可选{}, all", ApprovalStatus::codes()),
+                &format!("expected {} or all", ApprovalStatus::codes()),
             )
         })?),
     };
-    let requested_by = (caller.principal.role == Role::TownEditor).then(|| caller.principal.name.clone());
+    let requested_by = caller.principal.approvals_visible_to().map(str::to_string);
     let filter = ApprovalFilter { status, project_id: p.project, requested_by };
     let items = state.store.approvals(&filter).await?;
-    Ok(response::Json(serde_json::json!({ "items": items })).into_response())
+    Ok(axum::Json(ApprovalList { items }))
 }
 
-#[derive(Deserialize, Default)]
+/// An editor's decision; a rejection needs a reason.
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Decision {
+pub struct Decision {
+    /// Up to 500 characters; required to reject.
     #[serde(default)]
     note: Option<String>,
 }
@@ -80,12 +103,29 @@ fn clean_note(note: Option<&str>, required: bool) -> Result<Option<String>, ApiE
     Ok(note.map(str::to_string))
 }
 
+/// An approved change and the project as it now is.
+#[derive(Serialize, ToSchema)]
+pub struct Approved {
+    approval: Approval,
+    project: ProjectView,
+}
+
+#[utoipa::path(
+    post,
+    path = "/approvals/{id}/approve",
+    tag = "approvals",
+    summary = "批准 / approve a held change: applied now, if what it replaces has not changed since",
+    description = "The body (a note) is optional. 409 `stale_approval` when the project changed since the request.",
+    params(("id" = i64, Path, description = "审批ID / the approval's id")),
+    request_body(content = Option<Decision>, description = "An optional note"),
+    responses((status = 200, body = Approved), NotFoundErrors, BodyErrors, ConflictErrors, AuthErrors)
+)]
 async fn approve(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<Approved>, ApiError> {
     caller.require(Ability::Approve)?;
     // The note is optional, and so is the body.
     let decision: Decision =
@@ -96,20 +136,33 @@ async fn approve(
     let (approval, project) = state
         .store
         .approve(id, note.as_deref(), &caller.actor(), now, |a, p| apply_approved(a, p, &towns, now, today))
-        .await
-        .map_err(no_such_approval)?;
-    let project = super::projects::project_json(&state, &project).await?;
-    Ok(response::Json(serde_json::json!({ "approval": approval, "project": project })).into_response())
+        .await?;
+    Ok(axum::Json(Approved { approval, project: project_view(&state, project).await? }))
 }
 
+/// A rejected change.
+#[derive(Serialize, ToSchema)]
+pub struct Rejected {
+    approval: Approval,
+}
+
+#[utoipa::path(
+    post,
+    path = "/approvals/{id}/reject",
+    tag = "approvals",
+    summary = "驳回 / reject a held change, with a reason",
+    params(("id" = i64, Path, description = "审批ID / the approval's id")),
+    request_body = Decision,
+    responses((status = 200, body = Rejected), NotFoundErrors, BodyErrors, ConflictErrors, AuthErrors)
+)]
 async fn reject(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Json(decision): Json<Decision>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<Rejected>, ApiError> {
     caller.require(Ability::Approve)?;
     let note = clean_note(decision.note.as_deref(), true)?.unwrap_or_default();
-    let approval = state.store.reject(id, &note, &caller.actor(), state.clock.now()).await.map_err(no_such_approval)?;
-    Ok(response::Json(serde_json::json!({ "approval": approval })).into_response())
+    let approval = state.store.reject(id, &note, &caller.actor(), state.clock.now()).await?;
+    Ok(axum::Json(Rejected { approval }))
 }

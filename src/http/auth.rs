@@ -2,6 +2,7 @@
 //! to a `Principal` before any handler runs. Handlers take a `Caller` and ask it for what they
 //! need; an anonymous request never reaches a handler that takes one.
 
+use super::error::ErrorCode;
 use super::{ApiError, AppState};
 use crate::accounts::secrets::{constant_time_eq, token_hash};
 use crate::domain::access::{Ability, Principal};
@@ -76,14 +77,9 @@ impl Caller {
         Actor::new(self.principal.name.clone(), source)
     }
 
+    /// `ability`, or 403 (the rules are `Principal`'s, in `domain::access`).
     pub fn require(&self, ability: Ability) -> Result<(), ApiError> {
-        if self.principal.can(ability) { Ok(()) } else { Err(ApiError::forbidden()) }
-    }
-
-    /// A project edit in `town_code` (for a town editor: one of its towns).
-    pub fn require_town(&self, town_code: &str) -> Result<(), ApiError> {
-        self.require(Ability::EditIn)?;
-        if self.principal.can_edit_in(town_code) { Ok(()) } else { Err(ApiError::outside_towns(town_code)) }
+        Ok(self.principal.require(ability)?)
     }
 }
 
@@ -106,7 +102,7 @@ impl FromRequestParts<AppState> for Reader {
             Ok(Some(c)) => Ok(Reader(Some(c))),
             // A visitor of the public map with a stale cookie is simply anonymous.
             Ok(None) => state.access.public_map.then_some(Reader(None)).ok_or_else(ApiError::unauthenticated),
-            Err(e) if state.access.public_map && e.code == "unauthenticated" => Ok(Reader(None)),
+            Err(e) if state.access.public_map && e.code() == ErrorCode::Unauthenticated => Ok(Reader(None)),
             Err(e) => Err(e),
         }
     }
@@ -175,6 +171,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         }
         let principal =
             Principal { user_id: None, name: format!("token:{}", token.name), role: token.role, towns: token.towns };
+        super::trace::record_caller(&principal.name);
         return Ok(Some(Caller { principal, via: Via::Token { id: token.id }, user: None }));
     }
     let Some(secret) = session_cookie(&parts.headers) else { return Ok(None) };
@@ -201,6 +198,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
     let user = session.user;
     let principal =
         Principal { user_id: Some(user.id), name: user.username.clone(), role: user.role, towns: user.towns.clone() };
+    super::trace::record_caller(&principal.name);
     Ok(Some(Caller { principal, via: Via::Session { id_hash, csrf_token: session.csrf_token }, user: Some(user) }))
 }
 

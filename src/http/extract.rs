@@ -1,7 +1,7 @@
 //! Extractors whose rejections are `ApiError`s (bilingual, with the failing field), instead of
 //! axum's plain-text defaults.
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use crate::domain::error::FieldError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -23,21 +23,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
         if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "请求体必须是JSON(Content-Type: application/json)",
-                "the request body must be JSON (Content-Type: application/json)",
-            ));
+            return Err(ApiError::unsupported_media_type());
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    "请求体过大",
-                    "the request body is too large",
-                )
+                ApiError::new(ErrorCode::BodyTooLarge, "请求体过大", "the request body is too large")
             } else {
                 ApiError::bad_request("无法读取请求体", "could not read the request body")
             }
@@ -50,8 +40,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let syntax = |e: &serde_json::Error| {
         let (line, column) = (e.line(), e.column());
         ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            ErrorCode::InvalidJson,
             format!("JSON格式错误(第{line}行第{column}列)"),
             format!("malformed JSON at line {line}, column {column}: {e}"),
         )
@@ -87,10 +76,10 @@ fn named_field(message: &str) -> Option<String> {
 /// A Chinese rendering of serde's (English) data errors; our own types already carry both
 /// languages as "中文 / English".
 fn describe_zh(en: &str) -> String {
-    if let Some((zh, _)) = en.split_once(" / ") {
-        if !zh.is_ascii() {
-            return zh.to_string();
-        }
+    if let Some((zh, _)) = en.split_once(" / ")
+        && !zh.is_ascii()
+    {
+        return zh.to_string();
     }
     let detail =
         |prefix: &str, stop: &str| en.trim_start_matches(prefix).split(stop).next().unwrap_or("").trim().to_string();
@@ -117,14 +106,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(|_| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "路径无效或资源不存在",
-                "invalid path or no such resource",
-            )
-        })
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|_| ApiError::new(ErrorCode::NotFound, "路径无效或资源不存在", "invalid path or no such resource"))
     }
 }
 

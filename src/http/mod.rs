@@ -4,6 +4,7 @@ mod admin;
 mod approvals;
 pub mod auth;
 mod cache;
+mod download;
 mod error;
 mod extract;
 mod geojson;
@@ -14,28 +15,30 @@ mod reports;
 mod security;
 mod session;
 mod towns;
+mod trace;
 mod web;
 
 /// Kept here too: handlers and tests name it as part of the server's state.
 pub use crate::clock::Clock;
 pub use auth::AccessSettings;
 pub use error::ApiError;
-/// The OpenAPI document served at `/api/openapi.json`.
-pub use openapi::DOCUMENT as OPENAPI;
+pub use openapi::document_json as openapi_json;
 pub use security::check_origin as check_tile_origin;
 
 use crate::domain::lights::RuleSet;
 use crate::store::Store;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::Response;
 use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Largest request body accepted (JSON); spreadsheet uploads get their own limit.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -48,6 +51,8 @@ pub struct AppState {
     pub rules: Arc<RuleSet>,
     /// Sign-in, sessions, the public map and approvals.
     pub access: Arc<AccessSettings>,
+    /// Who publishes the open data (OC4IDS `publisher`); default: the county's 招商引资服务中心.
+    pub publisher: Option<Arc<str>>,
     cache: Arc<cache::ResponseCache>,
 }
 
@@ -62,12 +67,19 @@ impl AppState {
             clock,
             rules: Arc::new(RuleSet::default_rules()),
             access: Arc::new(AccessSettings::default()),
+            publisher: None,
             cache: Arc::default(),
         }
     }
 
     pub fn with_access(mut self, access: AccessSettings) -> AppState {
         self.access = Arc::new(access);
+        self
+    }
+
+    /// The publisher named in open data (blank: the default).
+    pub fn with_publisher(mut self, publisher: Option<String>) -> AppState {
+        self.publisher = publisher.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).map(Arc::from);
         self
     }
 
@@ -99,40 +111,76 @@ impl AppState {
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/health", get(health))
-        .route("/openapi.json", get(openapi::document))
+/// Every API operation, described: paths relative to `/api`.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(openapi::document))
         .merge(session::routes())
         .merge(admin::routes())
         .merge(approvals::routes())
         .merge(towns::routes())
         .merge(projects::routes())
         .merge(reports::routes())
-        .merge(imports::routes());
+        .merge(imports::routes())
+}
+
+/// The router and the document it answers to, from one source.
+fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api", api_routes()).split_for_parts()
+}
+
+/// The OpenAPI 3.1 document of the API (served at `/api/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = described().1;
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
+}
+
+pub fn router(state: AppState) -> Router {
     // API answers are per user and often not public: no cache keeps them unless they say so
     // (the GeoJSON collections revalidate by ETag).
-    let api =
-        api.layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    let api = described()
+        .0
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let tile_origins = state.access.tile_origins.clone();
-    security::headers(Router::new().nest("/api", api).fallback(web::serve), &tile_origins)
+    security::headers(api.fallback(web::serve), &tile_origins)
+        .layer(trace::layer())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .with_state(state)
 }
 
-async fn health(State(state): State<AppState>) -> Response {
+/// `GET /api/health`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`, or `unavailable` when the database does not answer.
+    #[schema(pattern = "^(ok|unavailable)$")]
+    status: &'static str,
+    /// `sqlite` or `postgres`.
+    #[schema(pattern = "^(sqlite|postgres)$")]
+    database: &'static str,
+}
+
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "system",
+    summary = "运行状态 / health",
+    security(()),
+    responses(
+        (status = 200, description = "服务与数据库正常 / up, and the database answers", body = Health),
+        (status = 503, description = "数据库无法访问 / the database does not answer", body = Health),
+    )
+)]
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let database = state.store.backend_name();
     match state.store.ping().await {
-        Ok(()) => Json(serde_json::json!({ "status": "ok", "database": database })).into_response(),
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", database })),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable", "database": database })),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable", database }))
         }
     }
 }

@@ -2,62 +2,64 @@
 
 use super::AppState;
 use super::auth::Caller;
-use super::error::ApiError;
+use super::download::download;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{Json, Path, Query};
+use super::openapi::{AuthErrors, BodyErrors, ConflictErrors, NotFoundErrors, QueryErrors};
 use crate::domain::FieldError;
 use crate::domain::access::Ability;
 use crate::domain::calendar::IsoWeek;
-use crate::domain::indicators::Targets;
+use crate::domain::error::Entity;
+use crate::domain::indicators::{Indicators, Targets};
+use crate::domain::lights::RuleSet;
 use crate::domain::report::Period;
+use crate::report::bulletin::Bulletin;
 use crate::report::produce::{self, Format, ProduceError};
-use crate::store::StoreError;
-use axum::Router;
+use crate::report::weekly::WeeklyReport;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/indicators", get(indicators))
-        .route("/reports/weekly", get(weekly))
-        .route("/reports/weekly/published", get(published))
-        .route("/reports/weekly/{week}/publish", post(publish))
-        .route("/reports/bulletin", get(bulletin))
-        .route("/targets/{year}", get(targets).put(put_targets))
-        .route("/rules", get(rules))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(indicators))
+        .routes(routes!(weekly))
+        .routes(routes!(published))
+        .routes(routes!(publish))
+        .routes(routes!(bulletin))
+        .routes(routes!(targets, put_targets))
+        .routes(routes!(rules))
 }
 
 impl From<ProduceError> for ApiError {
     fn from(e: ProduceError) -> Self {
         match e {
             ProduceError::Store(s) => s.into(),
-            other => {
-                tracing::error!(error = %other, "report failed");
-                ApiError::internal()
-            }
+            other => ApiError::internal(other),
         }
     }
 }
 
 impl From<crate::report::render::RenderError> for ApiError {
     fn from(e: crate::report::render::RenderError) -> Self {
-        tracing::error!(error = %e, "rendering failed");
-        ApiError::internal()
+        ApiError::internal(e)
     }
 }
 
-fn invalid_param(name: &str, value: &str, zh: &str, en: &str) -> ApiError {
-    let mut e = ApiError::field(FieldError::new(
-        name,
-        format!("参数{name}的值“{value}”无效:{zh}"),
-        format!("invalid {name} \"{value}\": {en}"),
-    ));
-    e.status = StatusCode::BAD_REQUEST;
-    e.code = "invalid_query";
-    e
+/// A report format, as asked.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FormatParam {
+    Json,
+    Xlsx,
+    Csv,
+    Html,
+    Text,
 }
 
 fn parse_format(value: Option<&str>, allowed: &[Format], default: Format) -> Result<Format, ApiError> {
@@ -65,63 +67,48 @@ fn parse_format(value: Option<&str>, allowed: &[Format], default: Format) -> Res
         None => Ok(default),
         Some(v) => Format::parse(v).filter(|f| allowed.contains(f)).ok_or_else(|| {
             let list = allowed.iter().map(|f| f.extension()).collect::<Vec<_>>().join(", ");
-            invalid_param("format", v, &format!("可选{list}"), &format!("expected one of {list}"))
+            ApiError::query_param("format", v, &format!("可选{list}"), &format!("expected one of {list}"))
         }),
     }
 }
 
-/// A download: the right content type and a file name that survives Chinese characters.
-pub(super) fn download(bytes: Vec<u8>, format: Format, stem: &str, ascii_stem: &str) -> Response {
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
-    if format != Format::Json {
-        let ext = format.extension();
-        let encoded: String = format!("{stem}.{ext}")
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        let disposition = if format == Format::Html || format == Format::Text { "inline" } else { "attachment" };
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "{disposition}; filename=\"{ascii_stem}.{ext}\"; filename*=UTF-8''{encoded}"
-        )) {
-            headers.insert(header::CONTENT_DISPOSITION, v);
-        }
-    }
-    response
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct IndicatorParams {
+    /// The year (default: the as-of date's).
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     year: Option<String>,
+    /// As of this date (default: today, or 31 December for a past year).
+    #[param(value_type = Option<NaiveDate>)]
     as_of: Option<String>,
 }
 
 fn parse_date(name: &str, value: &str) -> Result<NaiveDate, ApiError> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| invalid_param(name, value, "日期格式应为YYYY-MM-DD", "expected a date YYYY-MM-DD"))
+        .map_err(|_| ApiError::query_param(name, value, "日期格式应为YYYY-MM-DD", "expected a date YYYY-MM-DD"))
 }
 
 fn parse_year(value: &str) -> Result<i32, ApiError> {
-    value
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| invalid_param("year", value, "应为2000至2100之间的年份", "expected a year from 2000 to 2100"))
+    value.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
+        ApiError::query_param("year", value, "应为2000至2100之间的年份", "expected a year from 2000 to 2100")
+    })
 }
 
+#[utoipa::path(
+    get,
+    path = "/indicators",
+    tag = "reports",
+    summary = "指标 / start rate, investment against the time share, completion rate and tier attainment",
+    description = "One engine for the map, the ledger, the dashboard and the reports: the same as-of date gives \
+the same numbers everywhere.",
+    params(IndicatorParams),
+    responses((status = 200, body = Indicators), QueryErrors, AuthErrors)
+)]
 async fn indicators(
     State(state): State<AppState>,
     caller: Caller,
     Query(p): Query<IndicatorParams>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<Indicators>, ApiError> {
     caller.require(Ability::Read)?;
     let today = state.clock.today();
     let as_of = match p.as_of.as_deref() {
@@ -138,15 +125,20 @@ async fn indicators(
     } else {
         as_of
     };
-    let ind = produce::indicators_for(&state.store, &state.rules, year, as_of).await?;
-    Ok(axum::Json(ind).into_response())
+    Ok(axum::Json(produce::indicators_for(&state.store, &state.rules, year, as_of).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WeeklyParams {
+    /// ISO week, e.g. `2026-W48` (default: the last complete week); not one that has not started.
+    #[param(value_type = Option<String>, pattern = r"^\d{4}-W\d{2}$", example = "2026-W47")]
     week: Option<String>,
+    /// `json` (default), `xlsx`, `csv` or `html`.
+    #[param(value_type = Option<FormatParam>)]
     format: Option<String>,
-    /// Recompute a published week from today's data instead of returning it as issued.
+    /// `true`: recompute a published week from today's data instead of returning it as issued.
+    #[param(value_type = Option<bool>)]
     live: Option<String>,
 }
 
@@ -154,16 +146,35 @@ fn parse_week(value: Option<&str>, today: NaiveDate) -> Result<IsoWeek, ApiError
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(IsoWeek::last_complete(today));
     };
-    let week = IsoWeek::parse(v)
-        .ok_or_else(|| invalid_param("week", v, "应为ISO周,如2026-W48", "expected an ISO week such as 2026-W48"))?;
+    let week = IsoWeek::parse(v).ok_or_else(|| {
+        ApiError::query_param("week", v, "应为ISO周,如2026-W48", "expected an ISO week such as 2026-W48")
+    })?;
     if week.monday() > today {
-        return Err(invalid_param("week", v, "该周尚未开始", "that week has not started yet"));
+        return Err(ApiError::query_param("week", v, "该周尚未开始", "that week has not started yet"));
     }
     Ok(week)
 }
 
 const WEEKLY_FORMATS: &[Format] = &[Format::Json, Format::Xlsx, Format::Csv, Format::Html];
 
+#[utoipa::path(
+    get,
+    path = "/reports/weekly",
+    tag = "reports",
+    summary = "滞后项目周报 / the weekly laggard report of an ISO week, as JSON, XLSX, CSV or a print page",
+    description = "A published week is answered as issued, byte for byte (header `X-Keyproj-Published-At`), unless \
+`live=true`.",
+    params(WeeklyParams),
+    responses(
+        (status = 200, description = "周报 / the report", content(
+            (WeeklyReport = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+            (String = "text/html"),
+        ), headers(("X-Keyproj-Published-At" = String, description = "RFC 3339 time of publication, for a published week"))),
+        QueryErrors, AuthErrors
+    )
+)]
 async fn weekly(
     State(state): State<AppState>,
     caller: Caller,
@@ -175,73 +186,115 @@ async fn weekly(
     let stem = format!("滞后项目周报-{week}");
     let ascii = format!("laggards-{week}");
     let live = p.live.as_deref().is_some_and(|v| v == "true" || v == "1");
-    if !live {
-        if let Some(published) = state.store.published_weekly(&week.to_string()).await? {
-            let mut r = download(produce::published_bytes(&published, format), format, &stem, &ascii);
-            if let Ok(v) = HeaderValue::from_str(&published.published_at.to_rfc3339()) {
-                r.headers_mut().insert("x-keyproj-published-at", v);
-            }
-            return Ok(r);
+    if !live && let Some(published) = state.store.published_weekly(&week.to_string()).await? {
+        let mut r = download(produce::published_bytes(&published, format), format, &stem, &ascii);
+        if let Ok(v) = HeaderValue::from_str(&published.published_at.to_rfc3339()) {
+            r.headers_mut().insert("x-keyproj-published-at", v);
         }
+        return Ok(r);
     }
     let report = produce::weekly_for(&state.store, &state.rules, week, state.clock.now()).await?;
     Ok(download(produce::render_weekly(&report, format)?, format, &stem, &ascii))
 }
 
+/// A week's report as issued.
+#[derive(Serialize, ToSchema)]
+pub struct PublishedWeek {
+    /// The ISO week, e.g. `2026-W47`.
+    week: String,
+    published_at: DateTime<Utc>,
+    published_by: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/reports/weekly/{week}/publish",
+    tag = "reports",
+    summary = "发布周报 / publish a week's report: stored as issued, never changed afterwards",
+    description = "Editors. Only a week that has ended; the next week's diff compares against what was published.",
+    params(("week" = String, Path, description = "ISO week, e.g. 2026-W47", example = "2026-W47")),
+    responses(
+        (status = 201, body = PublishedWeek),
+        (status = 409, description = "该周已发布 / already published", body = ErrorBody),
+        (status = 422, description = "周次无效或尚未结束 / not an ISO week, or it has not ended", body = ErrorBody),
+        AuthErrors
+    )
+)]
 async fn publish(
     State(state): State<AppState>,
     caller: Caller,
     Path(week): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, axum::Json<PublishedWeek>), ApiError> {
     caller.require(Ability::Publish)?;
-    let week = parse_week(Some(&week), state.clock.today()).map_err(|mut e| {
-        e.status = StatusCode::UNPROCESSABLE_ENTITY;
-        e
-    })?;
-    if week.sunday() >= state.clock.today() {
-        return Err(ApiError::field(FieldError::new(
+    let today = state.clock.today();
+    let week = IsoWeek::parse(week.trim()).filter(|w| w.sunday() <= today).ok_or_else(|| {
+        ApiError::field(FieldError::new(
             "week",
-            format!("{week}尚未结束,不能发布"),
-            format!("{week} has not ended yet; it cannot be published"),
-        )));
-    }
-    let published = produce::publish_week(&state.store, &state.rules, week, &caller.actor(), state.clock.now())
-        .await
-        .map_err(|e| match e {
-        ProduceError::Store(StoreError::AlreadyPublished(w)) => ApiError::new(
-            StatusCode::CONFLICT,
-            "already_published",
-            format!("{w}周报已发布,发布后不可更改"),
-            format!("the report for {w} is already published and cannot change"),
-        ),
-        other => other.into(),
+            format!("周次“{week}”无效或尚未结束,不能发布(格式如2026-W47)"),
+            format!("week \"{week}\" is not an ISO week that has ended (e.g. 2026-W47); it cannot be published"),
+        ))
     })?;
-    let body = serde_json::json!({
-        "week": published.week,
-        "published_at": published.published_at,
-        "published_by": published.published_by,
-    });
-    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+    let published = produce::publish_week(&state.store, &state.rules, week, &caller.actor(), state.clock.now()).await?;
+    let body = PublishedWeek {
+        week: published.week,
+        published_at: published.published_at,
+        published_by: published.published_by,
+    };
+    Ok((StatusCode::CREATED, axum::Json(body)))
 }
 
-async fn published(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+/// The weeks published so far.
+#[derive(Serialize, ToSchema)]
+pub struct PublishedWeeks {
+    items: Vec<PublishedWeek>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/reports/weekly/published",
+    tag = "reports",
+    summary = "已发布周报 / the weeks published so far",
+    responses((status = 200, body = PublishedWeeks), AuthErrors)
+)]
+async fn published(State(state): State<AppState>, caller: Caller) -> Result<axum::Json<PublishedWeeks>, ApiError> {
     caller.require(Ability::Read)?;
-    let items: Vec<serde_json::Value> = state
+    let items = state
         .store
         .published_weeks()
         .await?
         .into_iter()
-        .map(|(week, at, by)| serde_json::json!({ "week": week, "published_at": at, "published_by": by }))
+        .map(|(week, published_at, published_by)| PublishedWeek { week, published_at, published_by })
         .collect();
-    Ok(axum::Json(serde_json::json!({ "items": items })).into_response())
+    Ok(axum::Json(PublishedWeeks { items }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct BulletinParams {
+    /// The month (default: the last month that has ended); not one that has not started.
+    #[param(value_type = Option<Period>)]
     month: Option<String>,
+    /// `json` (default), `text`, `html` or `xlsx`.
+    #[param(value_type = Option<FormatParam>)]
     format: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/bulletin",
+    tag = "reports",
+    summary = "月度通报 / the monthly bulletin in the government's wording",
+    params(BulletinParams),
+    responses(
+        (status = 200, description = "通报 / the bulletin", content(
+            (Bulletin = "application/json"),
+            (String = "text/plain"),
+            (String = "text/html"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        QueryErrors, AuthErrors
+    )
+)]
 async fn bulletin(
     State(state): State<AppState>,
     caller: Caller,
@@ -251,10 +304,10 @@ async fn bulletin(
     let today = state.clock.today();
     let month = match p.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => Period::parse(m)
-            .ok_or_else(|| invalid_param("month", m, "应为YYYY-MM", "expected a month YYYY-MM"))
+            .ok_or_else(|| ApiError::query_param("month", m, "应为YYYY-MM", "expected a month YYYY-MM"))
             .and_then(|period| {
                 if period.first_day() > today {
-                    Err(invalid_param("month", m, "该月尚未开始", "that month has not started yet"))
+                    Err(ApiError::query_param("month", m, "该月尚未开始", "that month has not started yet"))
                 } else {
                     Ok(period)
                 }
@@ -269,43 +322,74 @@ async fn bulletin(
     Ok(download(produce::render_bulletin(&b, format)?, format, &stem, &format!("bulletin-{month}")))
 }
 
+/// A year's targets, and whether they are the defaults (nothing stored for the year).
+#[derive(Serialize, ToSchema)]
+pub struct YearTargets {
+    year: i32,
+    #[serde(flatten)]
+    targets: Targets,
+    /// No targets were set for this year: these are the defaults.
+    default: bool,
+}
+
+fn target_year(year: &str) -> Result<i32, ApiError> {
+    year.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| ApiError::not_found(Entity::Endpoint))
+}
+
+#[utoipa::path(
+    get,
+    path = "/targets/{year}",
+    tag = "reports",
+    summary = "年度目标 / a year's targets (160/40/10/5 attracted starts, 260/40 key projects by default)",
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100)),
+    responses((status = 200, body = YearTargets), NotFoundErrors, AuthErrors)
+)]
 async fn targets(
     State(state): State<AppState>,
     caller: Caller,
     Path(year): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<YearTargets>, ApiError> {
     caller.require(Ability::Read)?;
-    let year = parse_year(&year).map_err(|_| ApiError::not_found())?;
+    let year = target_year(&year)?;
     let stored = state.store.targets(year).await?;
-    let is_default = stored.is_none();
-    let targets = stored.unwrap_or_default();
-    let mut body = serde_json::to_value(&targets).unwrap_or_default();
-    if let Some(o) = body.as_object_mut() {
-        o.insert("year".into(), year.into());
-        o.insert("default".into(), is_default.into());
-    }
-    Ok(axum::Json(body).into_response())
+    let default = stored.is_none();
+    Ok(axum::Json(YearTargets { year, targets: stored.unwrap_or_default(), default }))
 }
 
+#[utoipa::path(
+    put,
+    path = "/targets/{year}",
+    tag = "reports",
+    summary = "设置年度目标 / set a year's targets (administrators)",
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100)),
+    request_body = Targets,
+    responses((status = 200, body = YearTargets), NotFoundErrors, BodyErrors, ConflictErrors, AuthErrors)
+)]
 async fn put_targets(
     State(state): State<AppState>,
     caller: Caller,
     Path(year): Path<String>,
     Json(targets): Json<Targets>,
-) -> Result<Response, ApiError> {
+) -> Result<axum::Json<YearTargets>, ApiError> {
     caller.require(Ability::Administer)?;
-    let year = parse_year(&year).map_err(|_| ApiError::not_found())?;
+    let year = target_year(&year)?;
     targets.check()?;
     state.store.put_targets(year, &targets, &caller.actor(), state.clock.now()).await?;
-    let mut body = serde_json::to_value(&targets).unwrap_or_default();
-    if let Some(o) = body.as_object_mut() {
-        o.insert("year".into(), year.into());
-        o.insert("default".into(), false.into());
-    }
-    Ok(axum::Json(body).into_response())
+    Ok(axum::Json(YearTargets { year, targets, default: false }))
 }
 
-async fn rules(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/rules",
+    tag = "reports",
+    summary = "亮灯规则 / the light rules in force",
+    responses((status = 200, body = RuleSet), AuthErrors)
+)]
+async fn rules(State(state): State<AppState>, caller: Caller) -> Result<axum::Json<RuleSet>, ApiError> {
     caller.require(Ability::Read)?;
-    Ok(axum::Json(state.rules.as_ref()).into_response())
+    Ok(axum::Json(state.rules.as_ref().clone()))
 }

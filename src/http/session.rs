@@ -1,7 +1,9 @@
 //! Sign-in and out, the caller's own account, and what an anonymous page may know.
 
-use super::auth::{AccessSettings, Caller, SESSION_COOKIE, Via, client_address};
+use super::auth::{AccessSettings, Caller, SESSION_COOKIE, Via as AuthVia, client_address};
+use super::error::{ErrorBody, ErrorCode};
 use super::extract::{Json, Query};
+use super::openapi::{AuthErrors, BodyErrors};
 use super::{ApiError, AppState};
 use crate::accounts::secrets::{hash_password, random_hex, token_hash, verify_password};
 use crate::domain::FieldError;
@@ -12,17 +14,18 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Router, response};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/me", get(me))
-        .route("/me/password", post(change_password))
-        .route("/config", get(config))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(config))
 }
 
 /// The client's address, for throttling logins.
@@ -36,8 +39,9 @@ impl FromRequestParts<AppState> for ClientAddress {
     }
 }
 
-#[derive(Serialize)]
-pub(super) struct TownName {
+/// A town by code and name.
+#[derive(Serialize, ToSchema)]
+pub struct TownName {
     code: String,
     name: String,
 }
@@ -50,8 +54,9 @@ pub(super) fn town_names(layer: &TownLayer, codes: &[String]) -> Vec<TownName> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct Can {
+/// What the caller may do (the web app shows and hides by it; the server checks regardless).
+#[derive(Serialize, ToSchema)]
+pub struct Can {
     read: bool,
     create: bool,
     edit: bool,
@@ -61,37 +66,53 @@ struct Can {
     admin: bool,
 }
 
-#[derive(Serialize)]
-struct Me<'a> {
+/// How the caller is signed in.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum CallerVia {
+    /// The session cookie (writes need the CSRF token).
+    Session,
+    /// An API token.
+    Token,
+}
+
+/// The caller: who, with which role and towns, and what they may do.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    /// The user's id (`null` for an API token).
     id: Option<i64>,
-    username: &'a str,
-    display_name: Option<&'a str>,
+    /// The user name, or `token:NAME`.
+    username: String,
+    display_name: Option<String>,
     role: Role,
     role_label: &'static str,
     towns: Vec<TownName>,
-    via: &'static str,
+    via: CallerVia,
+    /// The CSRF token to send as `X-CSRF-Token` on writes (sessions only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    csrf_token: Option<&'a str>,
+    #[schema(nullable = false)]
+    csrf_token: Option<String>,
+    /// The caller's weighty changes wait for an editor's approval.
     approval_required: bool,
     can: Can,
 }
 
-async fn me_body(state: &AppState, caller: &Caller) -> Result<serde_json::Value, ApiError> {
+async fn me_body(state: &AppState, caller: &Caller) -> Result<Me, ApiError> {
     let layer = state.store.town_layer().await?;
     let p: &Principal = &caller.principal;
-    let (via, csrf) = match &caller.via {
-        Via::Session { csrf_token, .. } => ("session", Some(csrf_token.as_str())),
-        Via::Token { .. } => ("token", None),
+    let (via, csrf_token) = match &caller.via {
+        AuthVia::Session { csrf_token, .. } => (CallerVia::Session, Some(csrf_token.clone())),
+        AuthVia::Token { .. } => (CallerVia::Token, None),
     };
-    let me = Me {
+    Ok(Me {
         id: p.user_id,
-        username: &p.name,
-        display_name: caller.user.as_ref().and_then(|u| u.display_name.as_deref()),
+        username: p.name.clone(),
+        display_name: caller.user.as_ref().and_then(|u| u.display_name.clone()),
         role: p.role,
         role_label: p.role.label_zh(),
         towns: town_names(&layer, &p.towns),
         via,
-        csrf_token: csrf,
+        csrf_token,
         approval_required: p.needs_approval(state.access.approvals),
         can: Can {
             read: p.can(Ability::Read),
@@ -102,13 +123,13 @@ async fn me_body(state: &AppState, caller: &Caller) -> Result<serde_json::Value,
             approve: p.can(Ability::Approve),
             admin: p.can(Ability::Administer),
         },
-    };
-    serde_json::to_value(me).map_err(|_| ApiError::internal())
+    })
 }
 
-#[derive(Deserialize)]
+/// `POST /api/login`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LoginInput {
+pub struct LoginInput {
     username: String,
     password: String,
 }
@@ -124,7 +145,15 @@ async fn check_password_hash(password: String, hash: Option<String>) -> bool {
 }
 
 fn login_failed() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码错误", "wrong username or password")
+    ApiError::new(ErrorCode::LoginFailed, "用户名或密码错误", "wrong username or password")
+}
+
+/// A successful sign-in: the user, and the CSRF token its writes must carry.
+#[derive(Serialize, ToSchema)]
+pub struct SignedIn {
+    user: Me,
+    /// Send as `X-CSRF-Token` with every write of this session.
+    csrf_token: String,
 }
 
 /// `Secure` when the server is told to, or when the reverse proxy says the request was HTTPS.
@@ -144,6 +173,24 @@ fn cookie(value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
     .unwrap_or(HeaderValue::from_static("keyproj_session=; Path=/; Max-Age=0"))
 }
 
+#[utoipa::path(
+    post,
+    path = "/login",
+    tag = "session",
+    summary = "登录 / sign in: sets the session cookie (HttpOnly, SameSite=Strict)",
+    description = "After 5 failures for one account, or 20 from one address, sign-in waits 2 s, 4 s, 8 s … up to \
+15 min (429 with Retry-After). An unknown user and a wrong password get the same answer.",
+    security(()),
+    request_body = LoginInput,
+    responses(
+        (status = 200, body = SignedIn, headers(("Set-Cookie" = String, description = "the session cookie"))),
+        (status = 401, description = "用户名或密码错误 / wrong username or password", body = ErrorBody),
+        (status = 429, description = "尝试过于频繁 / too many failures: wait", body = ErrorBody,
+            headers(("Retry-After" = i64, description = "seconds"))),
+        (status = 503, description = "数据库繁忙 / the database is busy", body = ErrorBody),
+        BodyErrors,
+    )
+)]
 async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -161,15 +208,12 @@ async fn login(
     let keys = vec![format!("user:{username}"), format!("addr:{address}")];
     if let Some(until) = state.store.login_locked_until(&keys, now).await? {
         let wait = (until - now).num_seconds().max(1);
-        let mut r = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
+        return Err(ApiError::new(
+            ErrorCode::Throttled,
             format!("登录失败次数过多,请{wait}秒后再试"),
             format!("too many failed sign-ins; try again in {wait} s"),
         )
-        .into_response();
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return Ok(r);
+        .retry_after(wait.unsigned_abs()));
     }
     let found = state.store.user_for_login(&username).await?;
     let (user, hash) = match found {
@@ -203,27 +247,41 @@ async fn login(
         Principal { user_id: Some(user.id), name: user.username.clone(), role: user.role, towns: user.towns.clone() };
     let caller = Caller {
         principal,
-        via: Via::Session { id_hash: session.id_hash, csrf_token: csrf_token.clone() },
+        via: AuthVia::Session { id_hash: session.id_hash, csrf_token: csrf_token.clone() },
         user: Some(user),
     };
-    let body = serde_json::json!({ "user": me_body(&state, &caller).await?, "csrf_token": csrf_token });
+    let body = SignedIn { user: me_body(&state, &caller).await?, csrf_token };
     let set = cookie(&secret, max.as_secs(), secure(&state.access, &headers));
-    Ok(([(header::SET_COOKIE, set)], response::Json(body)).into_response())
+    Ok(([(header::SET_COOKIE, set)], axum::Json(body)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LogoutParams {
+    /// End every session of this user, on every device.
     #[serde(default)]
     everywhere: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/logout",
+    tag = "session",
+    summary = "退出登录 / sign out: end this session (or every session of the user)",
+    params(LogoutParams),
+    responses(
+        (status = 204, description = "已退出 / signed out; the cookie is cleared"),
+        (status = 400, description = "查询参数无效 / invalid query parameters", body = ErrorBody),
+        AuthErrors
+    )
+)]
 async fn logout(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
     Query(p): Query<LogoutParams>,
 ) -> Result<Response, ApiError> {
-    if let Via::Session { id_hash, .. } = &caller.via {
+    if let AuthVia::Session { id_hash, .. } = &caller.via {
         match (p.everywhere, caller.principal.user_id) {
             (true, Some(user_id)) => {
                 state.store.delete_user_sessions(user_id).await?;
@@ -235,23 +293,44 @@ async fn logout(
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }
 
-async fn me(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    Ok(response::Json(me_body(&state, &caller).await?).into_response())
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "session",
+    summary = "当前用户 / the caller: role, towns and what it may do",
+    responses((status = 200, body = Me), AuthErrors)
+)]
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<axum::Json<Me>, ApiError> {
+    Ok(axum::Json(me_body(&state, &caller).await?))
 }
 
-#[derive(Deserialize)]
+/// `POST /api/me/password`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PasswordChange {
+pub struct PasswordChange {
     current_password: String,
     new_password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    tag = "session",
+    summary = "修改密码 / change one's own password (signed-in users; ends the user's other sessions)",
+    description = "Wrong current passwords count like failed sign-ins.",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "已修改 / changed"),
+        (status = 429, description = "尝试过于频繁 / too many failures: wait", body = ErrorBody),
+        BodyErrors, AuthErrors
+    )
+)]
 async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<PasswordChange>,
 ) -> Result<Response, ApiError> {
-    let (Some(user), Via::Session { id_hash, .. }) = (&caller.user, &caller.via) else {
+    let (Some(user), AuthVia::Session { id_hash, .. }) = (&caller.user, &caller.via) else {
         return Err(ApiError::bad_request("API令牌没有密码", "an API token has no password"));
     };
     let Some((_, hash)) = state.store.user_for_login(&user.username).await? else {
@@ -263,8 +342,7 @@ async fn change_password(
     let keys = vec![format!("user:{}", user.username)];
     if state.store.login_locked_until(&keys, now).await?.is_some() {
         return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
+            ErrorCode::Throttled,
             "失败次数过多,请稍后再试",
             "too many failed attempts; try again later",
         ));
@@ -280,11 +358,26 @@ async fn change_password(
     check_password(&input.new_password, &user.username)
         .map_err(|e| ApiError::field(FieldError { field: "new_password".into(), ..e }))?;
     let new = input.new_password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new)).await.map_err(|_| ApiError::internal())?;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new)).await.map_err(ApiError::internal)?;
     state.store.set_password(user.id, &hash, Some(id_hash), &caller.actor(), state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn config(State(state): State<AppState>) -> Response {
-    response::Json(serde_json::json!({ "public_map": state.access.public_map })).into_response()
+/// What a page must know before anyone signs in.
+#[derive(Serialize, ToSchema)]
+pub struct PublicConfig {
+    /// Anonymous visitors may see the map.
+    public_map: bool,
+}
+
+#[utoipa::path(
+    get,
+    path = "/config",
+    tag = "session",
+    summary = "公开配置 / what the sign-in page must know (is the public map on?)",
+    security(()),
+    responses((status = 200, body = PublicConfig))
+)]
+async fn config(State(state): State<AppState>) -> axum::Json<PublicConfig> {
+    axum::Json(PublicConfig { public_map: state.access.public_map })
 }

@@ -1,45 +1,68 @@
-//! `/api/towns`, `/api/towns.geojson`, `/api/county.geojson`.
+//! `/api/towns`, `/api/towns.geojson`, `/api/county.geojson`: the town layer for the map.
 
 use super::AppState;
 use super::auth::Reader;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::Query;
-use super::geojson::{Feature, FeatureCollection};
-use super::projects::FilterParams;
+use super::geojson::{AnyGeometry, feature_collection};
+use super::openapi::QueryErrors;
+use super::projects::filters::{FilterParams, PageParams};
 use crate::domain::coords::LonLat;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/towns", get(list)).route("/towns.geojson", get(geojson)).route("/county.geojson", get(county))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(geojson)).routes(routes!(county))
 }
 
-#[derive(Serialize)]
-struct TownItem<'a> {
+/// One town as the town list shows it.
+#[derive(Serialize, ToSchema)]
+pub struct TownItem<'a> {
+    /// The 9-digit town code (统计用区划代码, first 9 digits).
     code: &'a str,
     name: &'a str,
     name_hant: Option<&'a str>,
     name_en: Option<&'a str>,
     pinyin: Option<&'a str>,
+    /// `town` (镇) or `subdistrict` (街道), when known.
     kind: Option<&'a str>,
+    /// The town's seat (驻地), WGS84.
     seat: LonLat,
+    /// The polygon is a placeholder (示意), not an administrative boundary.
     approximate: bool,
+    /// Other names the town is known by.
     aliases: &'a [String],
 }
 
-#[derive(Serialize)]
-struct TownList<'a> {
+/// The town layer: the county's towns with codes, names and aliases.
+#[derive(Serialize, ToSchema)]
+pub struct TownList<'a> {
+    /// The county's name (e.g. 滕州市).
     county: &'a str,
+    /// Where the town data comes from (its licence); show it with the map.
     attribution: &'a str,
     items: Vec<TownItem<'a>>,
 }
 
-/// The towns are public knowledge; they need a reader only so that a closed server says nothing.
+#[utoipa::path(
+    get,
+    path = "/towns",
+    tag = "map",
+    summary = "镇街 / the towns with codes, names, aliases and seats",
+    description = "The towns are public knowledge; they need a caller only so that a closed server says nothing.",
+    security((), ("token" = []), ("session" = [])),
+    responses(
+        (status = 200, body = TownList),
+        (status = 401, description = "未登录(公开地图未开启) / not signed in (and the public map is off)", body = ErrorBody),
+        (status = 503, description = "数据库繁忙 / the database is busy", body = ErrorBody),
+    )
+)]
 async fn list(State(state): State<AppState>, _reader: Reader) -> Result<Response, ApiError> {
     let layer = state.store.town_layer().await?;
     let items = layer
@@ -57,11 +80,12 @@ async fn list(State(state): State<AppState>, _reader: Reader) -> Result<Response
             aliases: &t.aliases,
         })
         .collect();
-    Ok(Json(TownList { county: &layer.county_name, attribution: &layer.attribution, items }).into_response())
+    Ok(axum::Json(TownList { county: &layer.county_name, attribution: &layer.attribution, items }).into_response())
 }
 
-#[derive(Serialize)]
-struct TownProperties<'a> {
+/// A town polygon's properties, with the projects in it that match the filters.
+#[derive(Serialize, ToSchema)]
+pub struct TownProperties<'a> {
     code: &'a str,
     name: &'a str,
     name_hant: Option<&'a str>,
@@ -71,21 +95,45 @@ struct TownProperties<'a> {
     seat_lon: f64,
     seat_lat: f64,
     project_count: i64,
-    /// Not shown on the public map.
+    /// Total investment of those projects (not shown on the public map).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     investment_yuan: Option<i64>,
 }
 
-/// Town polygons with per-town project counts and investment for the filters given
-/// (`year`, `chain`, `tier`, `list`, …), for the choropleth; anonymous visitors of the public
-/// map get the counts without the money.
+feature_collection!(
+    /// The town polygons (a town without a polygon has `geometry: null`).
+    TownPolygons,
+    TownPolygon<'a>,
+    Option<AnyGeometry<'a>>,
+    TownProperties<'a>
+);
+
+#[utoipa::path(
+    get,
+    path = "/towns.geojson",
+    tag = "map",
+    summary = "镇街面 / town polygons with project counts and investment for the filters (the choropleth)",
+    description = "Anonymous visitors of the public map get the counts without the money. Weak ETag and gzip as for \
+the project points.",
+    params(FilterParams),
+    security((), ("token" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection of polygons", content_type = "application/geo+json",
+            body = TownPolygons),
+        (status = 304, description = "未变化 / not modified (If-None-Match)"),
+        QueryErrors,
+        (status = 401, description = "未登录(公开地图未开启) / not signed in (and the public map is off)", body = ErrorBody),
+        (status = 503, description = "数据库繁忙 / the database is busy", body = ErrorBody),
+    )
+)]
 async fn geojson(
     State(state): State<AppState>,
     Reader(caller): Reader,
     headers: HeaderMap,
     Query(params): Query<FilterParams>,
 ) -> Result<Response, ApiError> {
-    let mut filter = params.into_filter()?;
+    let mut filter = params.into_filter(None, PageParams::default())?;
     let public = caller.is_none();
     // The public map searches names only.
     filter.q_name_only = public;
@@ -105,9 +153,9 @@ async fn geojson(
                 .iter()
                 .map(|t| {
                     let (project_count, investment_yuan) = stats.get(&t.code).copied().unwrap_or((0, 0));
-                    Feature::new(
+                    TownPolygon::new(
                         None,
-                        t.geometry.as_ref(),
+                        t.geometry.as_ref().map(AnyGeometry),
                         TownProperties {
                             code: &t.code,
                             name: &t.name,
@@ -123,24 +171,50 @@ async fn geojson(
                     )
                 })
                 .collect();
-            serde_json::to_vec(&FeatureCollection::new(features, Some(layer.attribution.clone())))
-                .map_err(|_| ApiError::internal())
+            serde_json::to_vec(&TownPolygons::new(features, Some(layer.attribution.clone())))
+                .map_err(ApiError::internal)
         })
         .await
 }
 
-#[derive(Serialize)]
-struct CountyProperties<'a> {
+#[derive(Serialize, ToSchema)]
+pub struct CountyProperties<'a> {
     name: &'a str,
 }
 
+feature_collection!(
+    /// The county outline: one polygon.
+    CountyOutline,
+    CountyFeature<'a>,
+    AnyGeometry<'a>,
+    CountyProperties<'a>
+);
+
+#[utoipa::path(
+    get,
+    path = "/county.geojson",
+    tag = "map",
+    summary = "县界 / the county outline",
+    security((), ("token" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection with one polygon", content_type = "application/geo+json",
+            body = CountyOutline),
+        (status = 304, description = "未变化 / not modified (If-None-Match)"),
+        (status = 401, description = "未登录(公开地图未开启) / not signed in (and the public map is off)", body = ErrorBody),
+        (status = 503, description = "数据库繁忙 / the database is busy", body = ErrorBody),
+    )
+)]
 async fn county(State(state): State<AppState>, _reader: Reader, headers: HeaderMap) -> Result<Response, ApiError> {
     state
         .cached_geojson("county.geojson", &headers, || async {
             let layer = state.store.town_layer().await?;
-            let feature = Feature::new(None, &layer.county_geometry, CountyProperties { name: &layer.county_name });
-            serde_json::to_vec(&FeatureCollection::new(vec![feature], Some(layer.attribution.clone())))
-                .map_err(|_| ApiError::internal())
+            let feature = CountyFeature::new(
+                None,
+                AnyGeometry(&layer.county_geometry),
+                CountyProperties { name: &layer.county_name },
+            );
+            serde_json::to_vec(&CountyOutline::new(vec![feature], Some(layer.attribution.clone())))
+                .map_err(ApiError::internal)
         })
         .await
 }

@@ -25,8 +25,7 @@ fn file(path: &str) -> Option<Response> {
 pub async fn serve(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path == "api" || path.starts_with("api/") {
-        return super::ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口", "no such endpoint")
-            .into_response();
+        return super::ApiError::not_found(crate::domain::error::Entity::Endpoint).into_response();
     }
     if let Some(r) = file(path).filter(|_| !path.is_empty()) {
         return r;

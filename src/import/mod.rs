@@ -76,14 +76,14 @@ pub struct ImportOptions {
     pub mapping: Option<ColumnMapping>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Skipped {
     /// 1-based sheet row.
     pub row: usize,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CellError {
     /// 1-based sheet row (0 for the sheet as a whole).
     pub row: usize,

@@ -14,14 +14,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: String,
     pub before: String,
     pub after: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlannedCreate {
     pub row: usize,
     pub name: String,
@@ -31,7 +31,7 @@ pub struct PlannedCreate {
     pub project: Option<NewProject>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlannedUpdate {
     pub row: usize,
     pub project_id: i64,
@@ -43,7 +43,7 @@ pub struct PlannedUpdate {
     pub after: Option<Project>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
     pub project_id: i64,
     pub code: String,
@@ -51,7 +51,7 @@ pub struct Candidate {
     pub company: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LikelyDuplicate {
     pub row: usize,
     pub name: String,
@@ -59,7 +59,7 @@ pub struct LikelyDuplicate {
 }
 
 /// The preview of an import (the dry run) and what a commit would write.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportPlan {
     pub file: String,
     pub sheet: String,

@@ -304,15 +304,16 @@ fn membership(
     errors: &mut Vec<CellError>,
 ) -> Membership {
     let category = cells.get(Field::Category).map(|(col, raw)| (col, raw, values::parse_category(raw)));
-    if let Some((col, raw, c)) = &category {
-        if c.level.is_none() && default_level.is_none() {
-            errors.push(cells.error(
-                &col.header,
-                raw,
-                format!("无法识别的项目类别“{}”", raw.trim()),
-                format!("unknown project category \"{}\"", raw.trim()),
-            ));
-        }
+    if let Some((col, raw, c)) = &category
+        && c.level.is_none()
+        && default_level.is_none()
+    {
+        errors.push(cells.error(
+            &col.header,
+            raw,
+            format!("无法识别的项目类别“{}”", raw.trim()),
+            format!("unknown project category \"{}\"", raw.trim()),
+        ));
     }
     let category = category.map(|(_, _, c)| c);
     let level = category.and_then(|c| c.level).or(default_level).unwrap_or(ListLevel::County);

@@ -152,10 +152,11 @@ pub fn parse_date(input: &str, year: i32) -> Result<DateValue, DateError> {
     let raw = input.trim();
     let mut cleaned = normalize_width(&clean_cell(raw));
     // Date-times: `2024-02-25 13:45:00` keeps its date.
-    if let Some((date, time)) = cleaned.split_once(' ') {
-        if time.contains(':') && !date.is_empty() {
-            cleaned = date.to_string();
-        }
+    if let Some((date, time)) = cleaned.split_once(' ')
+        && time.contains(':')
+        && !date.is_empty()
+    {
+        cleaned = date.to_string();
     }
     let mut s: String = cleaned.chars().filter(|c| !c.is_whitespace()).collect();
     if s.is_empty() {
@@ -173,10 +174,10 @@ pub fn parse_date(input: &str, year: i32) -> Result<DateValue, DateError> {
         }
     }
     // ISO date-times from spreadsheets: 2024-02-25T00:00:00 / 2024-02-25 00:00:00 (spaces are gone).
-    if let Some(pos) = s.find('T') {
-        if pos >= 8 {
-            s.truncate(pos);
-        }
+    if let Some(pos) = s.find('T')
+        && pos >= 8
+    {
+        s.truncate(pos);
     }
     for sep in ["至", "到", "~", "～", "—", "–", "--"] {
         if let Some((a, b)) = s.split_once(sep) {
@@ -188,10 +189,11 @@ pub fn parse_date(input: &str, year: i32) -> Result<DateValue, DateError> {
     if let Some((a, b)) = s.split_once('-') {
         // 2024-2026 and 2024.3-2025.6 are ranges; 2024-2-25 and 2024-03 are dates.
         let b_starts_with_year = b.chars().take_while(|c| c.is_ascii_digit()).count() == 4;
-        if b_starts_with_year && !b.contains('-') {
-            if let (Some(a), Some(b)) = (parse_single(a, year), parse_single(b, year)) {
-                return Ok(DateValue::Range(a, b));
-            }
+        if b_starts_with_year
+            && !b.contains('-')
+            && let (Some(a), Some(b)) = (parse_single(a, year), parse_single(b, year))
+        {
+            return Ok(DateValue::Range(a, b));
         }
     }
     parse_single(&s, year).map(DateValue::Single).ok_or_else(bad)
@@ -379,17 +381,18 @@ pub fn normalize_name(name: &str, company: Option<&str>) -> String {
     let mut n = base(name);
     if let Some(c) = company {
         let c = base(c);
-        if !c.is_empty() && n.len() > c.len() {
-            if let Some(r) = n.strip_prefix(c.as_str()) {
-                n = r.to_string();
-            }
+        if !c.is_empty()
+            && n.len() > c.len()
+            && let Some(r) = n.strip_prefix(c.as_str())
+        {
+            n = r.to_string();
         }
     }
     for suf in ["项目", "項目"] {
-        if let Some(r) = n.strip_suffix(suf) {
-            if !r.is_empty() {
-                n = r.to_string();
-            }
+        if let Some(r) = n.strip_suffix(suf)
+            && !r.is_empty()
+        {
+            n = r.to_string();
         }
     }
     n

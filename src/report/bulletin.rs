@@ -9,7 +9,7 @@ use crate::domain::report::{Factor, Period};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LevelLine {
     pub key: String,
     pub label: String,
@@ -57,14 +57,14 @@ impl LevelLine {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FactorCount {
     pub factor: Factor,
     pub label: String,
     pub count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LaggardLine {
     pub project_id: i64,
     pub name: String,
@@ -73,7 +73,7 @@ pub struct LaggardLine {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Bulletin {
     /// The county's name, from the town layer.
     pub county: String,

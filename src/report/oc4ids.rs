@@ -22,7 +22,8 @@ pub const ID_PREFIX: &str = "oc4ids-keyproj-";
 /// Gazetteer of the towns: NBS 9-digit township-level statistical division codes.
 pub const TOWN_GAZETTEER: &str = "CN-NBS-township";
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsPackage)]
 #[serde(rename_all = "camelCase")]
 pub struct Package {
     pub uri: String,
@@ -32,12 +33,13 @@ pub struct Package {
     pub projects: Vec<Oc4idsProject>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsPublisher)]
 pub struct Publisher {
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Oc4idsProject {
     pub id: String,
@@ -46,58 +48,72 @@ pub struct Oc4idsProject {
     pub identifiers: Vec<SimpleIdentifier>,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub sector: Option<Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub period: Option<Period>,
     pub budget: Budget,
     pub locations: Vec<Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub parties: Option<Vec<Party>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub milestones: Option<Vec<Oc4idsMilestone>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsSimpleIdentifier)]
 pub struct SimpleIdentifier {
     pub id: String,
     pub scheme: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsPeriod)]
 #[serde(rename_all = "camelCase")]
 pub struct Period {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub start_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub end_date: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsBudget)]
 pub struct Budget {
     pub amount: Value,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsValue)]
 pub struct Value {
     /// Yuan, an integer (exact).
     pub amount: i64,
     pub currency: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsLocation)]
 pub struct Location {
     pub id: String,
     pub description: String,
     pub geometry: Geometry,
     pub gazetteer: Gazetteer,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub address: Option<Address>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsGeometry)]
 pub struct Geometry {
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -105,13 +121,15 @@ pub struct Geometry {
     pub coordinates: [f64; 2],
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsGazetteer)]
 pub struct Gazetteer {
     pub scheme: &'static str,
     pub identifiers: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsAddress)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     pub street_address: String,
@@ -119,14 +137,15 @@ pub struct Address {
     pub country_name: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Oc4idsParty)]
 pub struct Party {
     pub id: String,
     pub name: String,
     pub roles: Vec<&'static str>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Oc4idsMilestone {
     pub id: &'static str,
@@ -134,12 +153,16 @@ pub struct Oc4idsMilestone {
     #[serde(rename = "type")]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub due_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub date_met: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub status: Option<&'static str>,
 }
 

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 /// How far back consecutive laggard weeks are counted.
 const MAX_STREAK: u32 = 52;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BlockingProblem {
     pub factor: Factor,
     pub factor_label: String,
@@ -22,7 +22,7 @@ pub struct BlockingProblem {
     pub period: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LaggardRow {
     pub project_id: i64,
     pub code: String,
@@ -47,7 +47,7 @@ pub struct LaggardRow {
     pub weeks_in_a_row: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     New,
@@ -67,7 +67,7 @@ impl Change {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DiffRow {
     pub project_id: i64,
     pub code: String,
@@ -80,7 +80,7 @@ pub struct DiffRow {
     pub rule_after: Option<RuleId>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Summary {
     pub projects: i64,
     pub laggards: i64,
@@ -95,7 +95,7 @@ pub struct Summary {
     pub cleared: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LaggardGroup {
     pub key: String,
     pub label: String,
@@ -104,7 +104,7 @@ pub struct LaggardGroup {
     pub project_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InactiveRow {
     pub project_id: i64,
     pub code: String,
@@ -114,14 +114,14 @@ pub struct InactiveRow {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PreviousWeek {
     pub week: String,
     /// The diff compares against the report as it was published.
     pub published: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WeeklyReport {
     /// The county's name, from the town layer (reports published before it was stored have none).
     #[serde(default)]

@@ -5,7 +5,7 @@ use crate::domain::approval::{ApprovalKind, ApprovalSource, ApprovalStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -57,7 +57,7 @@ pub struct NewSession {
     pub expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
@@ -80,14 +80,18 @@ pub struct NewApiToken {
 /// A change held for approval: what was asked (`change`, the request body) and the values
 /// it would replace as they were when asked (`current`), so an approval can tell whether
 /// someone changed them since.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Approval {
     pub id: i64,
     pub project_id: i64,
     pub project_name: String,
     pub town_code: String,
     pub kind: ApprovalKind,
+    /// The held part of the request, as sent.
+    #[schema(value_type = Object)]
     pub change: serde_json::Value,
+    /// The values it would replace, as they were when it was requested.
+    #[schema(value_type = Object)]
     pub current: serde_json::Value,
     pub requested_by: String,
     pub requested_source: ApprovalSource,

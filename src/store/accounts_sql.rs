@@ -131,13 +131,13 @@ async fn load_user(conn: &mut Conn, id: i64) -> StoreResult<User> {
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.ok_or(StoreError::NotFound)?.into_user()
+    row.ok_or(StoreError::NotFound(Entity::User))?.into_user()
 }
 
 async fn load_approval(conn: &mut Conn, id: i64) -> StoreResult<Approval> {
     let row: Option<ApprovalRow> =
         sqlx::query_as(&format!("{APPROVAL_SELECT} WHERE a.id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.ok_or(StoreError::NotFound)?.into_approval()
+    row.ok_or(StoreError::NotFound(Entity::Approval))?.into_approval()
 }
 
 fn username_taken(e: sqlx::Error, name: &str) -> StoreError {
@@ -219,7 +219,7 @@ impl Backend {
         let mut tx = begin_write(&self.write_pool).await?;
         let before = load_user(&mut tx, id).await?;
         if expected_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::Conflict { current: before.version });
+            return Err(StoreError::Conflict { what: Entity::User, current: before.version });
         }
         let mut after = before.clone();
         if let Some(d) = &change.display_name {
@@ -249,7 +249,7 @@ impl Backend {
         .await?;
         if updated.rows_affected() == 0 {
             // Another administrator saved first (PostgreSQL read committed).
-            return Err(StoreError::Conflict { current: before.version + 1 });
+            return Err(StoreError::Conflict { what: Entity::User, current: before.version + 1 });
         }
         if after.disabled && !before.disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
@@ -288,7 +288,7 @@ impl Backend {
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::NotFound(Entity::User));
         }
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(id)
@@ -445,7 +445,7 @@ impl Backend {
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let token = row.ok_or(StoreError::NotFound)?.into_token()?;
+        let token = row.ok_or(StoreError::NotFound(Entity::Token))?.into_token()?;
         let change = Change { entity: "token", entity_id: id.to_string(), action: "revoke", before: None, after: None };
         append_audit(&mut tx, actor, now, change).await?;
         tx.commit().await?;

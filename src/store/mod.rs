@@ -13,6 +13,7 @@ pub use model::*;
 use crate::clock::Clock;
 use crate::domain::Invalid;
 use crate::domain::approval::ApprovalStatus;
+use crate::domain::error::Entity;
 use crate::domain::indicators::Targets;
 use crate::domain::project::Project;
 use crate::domain::report::MonthlyReport;
@@ -23,11 +24,12 @@ use tracing::field::Empty;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("not found")]
-    NotFound,
-    /// The caller's version is stale: someone else changed the project first.
-    #[error("version conflict: the project is at version {current}")]
-    Conflict { current: i64 },
+    /// No such project, user, token … (which kind: for the message).
+    #[error("{0} not found")]
+    NotFound(Entity),
+    /// The caller's version is stale: someone else changed the project (or user) first.
+    #[error("version conflict: the {what} is at version {current}")]
+    Conflict { what: Entity, current: i64 },
     #[error("duplicate project code {0}")]
     DuplicateCode(String),
     #[error("{0}")]
@@ -45,15 +47,12 @@ pub enum StoreError {
     /// source named).
     #[error("changes from {0:?} are not held for approval")]
     NotHeldFrom(String),
-    /// Only an editor (or administrator) may do this, e.g. restore a withdrawn project.
-    #[error("only an editor may do this")]
-    EditorsOnly,
     /// The values a held change would replace were changed after it was requested.
     #[error("the project changed since the change was requested")]
     StaleApproval,
-    /// A town editor acting on a project outside its towns (the project's town code).
-    #[error("project is in town {0}, outside the caller's towns")]
-    OutsideTowns(String),
+    /// The access rules refuse the change (checked inside the write, on the stored project).
+    #[error("refused: {0}")]
+    Refused(crate::domain::access::Refusal),
     #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("stored data is inconsistent: {0}")]
@@ -62,6 +61,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl From<crate::domain::access::Refusal> for StoreError {
+    fn from(r: crate::domain::access::Refusal) -> Self {
+        StoreError::Refused(r)
+    }
 }
 
 impl From<Invalid> for StoreError {
@@ -135,12 +140,11 @@ impl Store {
     /// The town layer, reloaded only when its stored revision changed.
     pub async fn town_layer(&self) -> StoreResult<Arc<TownLayer>> {
         let revision = on_backend!(self, b => b.town_layer_revision().await)?;
-        if let Ok(guard) = self.towns.read() {
-            if let Some((r, layer)) = guard.as_ref() {
-                if *r == revision {
-                    return Ok(layer.clone());
-                }
-            }
+        if let Ok(guard) = self.towns.read()
+            && let Some((r, layer)) = guard.as_ref()
+            && *r == revision
+        {
+            return Ok(layer.clone());
         }
         let layer = Arc::new(on_backend!(self, b => b.load_town_layer().await)?);
         if let Ok(mut guard) = self.towns.write() {

@@ -106,7 +106,7 @@ pub struct TownStat {
     pub investment_yuan: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditRecord {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -115,12 +115,16 @@ pub struct AuditRecord {
     pub entity: String,
     pub entity_id: String,
     pub action: String,
+    /// The entity as it was (absent for a creation).
+    #[schema(value_type = Option<Object>)]
     pub before: Option<sqlx::types::Json<serde_json::Value>>,
+    /// The entity as it became (absent for a removal).
+    #[schema(value_type = Option<Object>)]
     pub after: Option<sqlx::types::Json<serde_json::Value>>,
 }
 
 /// A spreadsheet column mapping saved under a name, to reuse on the next file of the same layout.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SavedMapping {
     pub name: String,
     pub mapping: crate::domain::column_mapping::ColumnMapping,

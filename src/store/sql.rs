@@ -12,6 +12,7 @@ use crate::domain::Chain;
 use crate::domain::Tier;
 use crate::domain::calendar::civil_date;
 use crate::domain::coords::LonLat;
+use crate::domain::error::Entity;
 use crate::domain::indicators::Targets;
 use crate::domain::lists::{BuildType, ListKind, ListLevel, Membership};
 use crate::domain::milestone::{Milestone, MilestoneKind, Milestones, Replan};
@@ -476,9 +477,9 @@ async fn attach_reports(conn: &mut Conn, projects: &mut [Project], index: &ById,
 async fn load_project(conn: &mut Conn, id: i64, with_reports: bool) -> StoreResult<Project> {
     let sql = format!("{} WHERE p.id = $1", *PROJECT_SELECT);
     let row: Option<ProjectRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await?;
-    let mut projects = vec![row.ok_or(StoreError::NotFound)?.into_project()?];
+    let mut projects = vec![row.ok_or(StoreError::NotFound(Entity::Project))?.into_project()?];
     attach_details(conn, &mut projects, Scope::One(id), with_reports).await?;
-    projects.pop().ok_or(StoreError::NotFound)
+    projects.pop().ok_or(StoreError::NotFound(Entity::Project))
 }
 
 /// Projects matching a filter (a page of them when `paged`), with their details.
@@ -956,7 +957,7 @@ async fn update_project(
     };
     if updated.rows_affected() == 0 {
         // Someone committed between our read and our write (PostgreSQL read committed).
-        return Err(StoreError::Conflict { current: before.version + 1 });
+        return Err(StoreError::Conflict { what: Entity::Project, current: before.version + 1 });
     }
     write_details(&mut *conn, &after, Some(before)).await?;
     let stored = load_project(&mut *conn, id, true).await?;
@@ -985,7 +986,7 @@ async fn lock_project(conn: &mut Conn, before: &Project) -> StoreResult<Project>
         .execute(&mut *conn)
         .await?;
     if locked.rows_affected() == 0 {
-        return Err(StoreError::Conflict { current: before.version + 1 });
+        return Err(StoreError::Conflict { what: Entity::Project, current: before.version + 1 });
     }
     load_project(conn, before.id, true).await
 }
@@ -1264,7 +1265,7 @@ impl Backend {
         let mut tx = begin_write(&self.write_pool).await?;
         let before = load_project(&mut tx, id, false).await?;
         if expected_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::Conflict { current: before.version });
+            return Err(StoreError::Conflict { what: Entity::Project, current: before.version });
         }
         let mut after = before.clone();
         let (stored, held) = match change(&mut after)? {
@@ -1318,7 +1319,7 @@ impl Backend {
                 ImportChange::Update { expected_version, after, actor } => {
                     let before = load_project(&mut tx, after.id, false).await?;
                     if before.version != expected_version {
-                        return Err(StoreError::Conflict { current: before.version });
+                        return Err(StoreError::Conflict { what: Entity::Project, current: before.version });
                     }
                     ids.push(update_project(&mut tx, &before, after, "import", &actor, now).await?.id);
                 }
@@ -1341,12 +1342,12 @@ impl Backend {
         let mut tx = begin_write(&self.write_pool).await?;
         let before = load_project(&mut tx, id, true).await?;
         if towns.is_some_and(|t| !t.contains(&before.town.code)) {
-            return Err(StoreError::OutsideTowns(before.town.code));
+            return Err(crate::domain::access::Refusal::OutsideTowns(before.town.code).into());
         }
-        if let Some(v) = expected_version {
-            if v != before.version {
-                return Err(StoreError::Conflict { current: before.version });
-            }
+        if let Some(v) = expected_version
+            && v != before.version
+        {
+            return Err(StoreError::Conflict { what: Entity::Project, current: before.version });
         }
         let old = before
             .reports
@@ -1362,7 +1363,7 @@ impl Backend {
                 .execute(&mut *tx)
                 .await?;
         if bumped.rows_affected() == 0 {
-            return Err(StoreError::Conflict { current: before.version + 1 });
+            return Err(StoreError::Conflict { what: Entity::Project, current: before.version + 1 });
         }
         write_report(&mut tx, id, report, actor, now).await?;
         append_audit(

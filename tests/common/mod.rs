@@ -1,7 +1,10 @@
 //! Test harness: a real store on real SQLite (a temporary file) or real PostgreSQL (a fresh
-//! database per test), and the router driven in-process.
+//! database per test), and the router driven in-process. Every answer is checked against the
+//! API description (`contract`).
 
 #![allow(dead_code)]
+
+pub mod contract;
 
 use axum::Router;
 use axum::body::Body;
@@ -163,13 +166,9 @@ impl TestApp {
         self.send_raw(req).await
     }
 
-    /// Send exactly this request.
+    /// Send exactly this request; the answer must keep to the API description.
     pub async fn send_raw(&self, req: Request<Body>) -> Reply {
-        let resp = self.router.clone().oneshot(req).await.expect("router answers");
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
-        Reply { status, headers, body }
+        send_to(self.router.clone(), req).await
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
@@ -233,6 +232,21 @@ impl TestApp {
             }
         }
     }
+}
+
+/// Send `req` to `router` and check the answer against the API description.
+pub async fn send_to(router: Router, req: Request<Body>) -> Reply {
+    let (method, path) = (req.method().to_string(), req.uri().path().to_string());
+    let resp = router.oneshot(req).await.expect("router answers");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+    // A gzip body is checked by the tests that ask for it; everything else here.
+    if headers.get("content-encoding").is_none() {
+        contract::contract().check(&method, &path, status.as_u16(), content_type, &body);
+    }
+    Reply { status, headers, body }
 }
 
 /// Run each scenario `async fn name(app: &TestApp)` against SQLite and PostgreSQL.
