@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit and integration tests on SQLite and
-# (when KEYPROJ_TEST_POSTGRES points at a server) PostgreSQL, the web app's unit tests, and the
-# end-to-end tests in headless Chromium against a real keyproj server with the demo year.
+# (when KEYPROJ_TEST_POSTGRES points at a server) PostgreSQL, the web app's type check and unit
+# tests, schemathesis against the API's own description, and the end-to-end tests in headless
+# Chromium against a real keyproj server with the demo year.
 #
 #   KEYPROJ_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres scripts/test.sh
 #
@@ -65,11 +66,20 @@ else
   echo "notice: faketime not found; skipping the moved-clock run (apt-get install faketime)"
 fi
 
-echo "== web: unit tests"
-(cd web && npm test)
+echo "== web: type check (vue-tsc) and unit tests"
+(cd web && npm run typecheck && npm test)
+
+cargo build --locked --bin keyproj
+
+echo "== API: schemathesis against its own description"
+if command -v python3 >/dev/null 2>&1; then
+  scripts/schemathesis.sh target/debug/keyproj
+else
+  echo "error: python3 is needed for schemathesis (the API fuzzing step)" >&2
+  exit 1
+fi
 
 echo "== web: end-to-end tests in headless Chromium"
-cargo build --locked --bin keyproj
 if [ -x "${KEYPROJ_CHROMIUM:-/usr/bin/chromium}" ]; then
   (cd web && KEYPROJ_BIN="$PWD/../target/debug/keyproj" npm run e2e)
 elif [ "${KEYPROJ_REQUIRE_BROWSER:-0}" = "1" ]; then

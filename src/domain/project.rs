@@ -172,6 +172,15 @@ impl MilestonesInput {
 /// `POST /api/projects`.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "年产10万吨锂电池正极材料项目",
+    "company": "山东某新能源科技有限公司",
+    "town": "西岗镇",
+    "chain": "lithium",
+    "total_investment_yuan": 1_250_000_000i64,
+    "milestones": {"start": {"planned": "2026-03-01"}, "completion": {"planned": "2027-06-30"}},
+    "lists": [{"year": 2026, "list": "county", "kind": "implementation", "build_type": "new_start", "annual_plan_yuan": 500_000_000i64}]
+}))]
 pub struct ProjectInput {
     #[serde(default)]
     pub code: Option<String>,
@@ -240,6 +249,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 /// `POST /api/projects/{id}/suspend|resume|withdraw`.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "企业资金链紧张,项目暂缓建设"}))]
 pub struct StateChange {
     #[serde(default)]
     pub reason: Option<String>,
@@ -250,6 +260,13 @@ pub struct StateChange {
 /// `POST /api/projects/{id}/reports`.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "period": "2026-10",
+    "completed_yuan": 35_000_000i64,
+    "funds_arrived_yuan": 20_000_000i64,
+    "note": "主体结构施工",
+    "problems": [{"factor": "land", "text": "二期用地指标未落实", "responsible_unit": "市自然资源局"}]
+}))]
 pub struct ReportInput {
     pub period: Period,
     pub completed_yuan: i64,

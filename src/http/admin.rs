@@ -121,6 +121,7 @@ async fn users(State(state): State<AppState>, caller: Caller) -> Result<axum::Js
 /// `POST /api/users`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "xigang", "display_name": "西岗镇项目专员", "role": "town_editor", "towns": ["西岗镇"]}))]
 pub struct UserInput {
     username: String,
     #[serde(default)]
@@ -299,6 +300,7 @@ async fn tokens(State(state): State<AppState>, caller: Caller) -> Result<axum::J
 /// `POST /api/tokens`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "统计局接口", "role": "viewer"}))]
 pub struct TokenInput {
     name: String,
     role: Role,

@@ -130,7 +130,8 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api", api_routes()).split_for_parts()
 }
 
-/// The OpenAPI 3.1 document of the API (served at `/api/openapi.json`).
+/// The OpenAPI 3.1 document of the API, as utoipa builds it (served, with its flattened parts
+/// opened, at `/api/openapi.json`: see `openapi_json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = described().1;
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();

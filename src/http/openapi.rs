@@ -169,10 +169,48 @@ macro_rules! any_of {
 
 pub(crate) use any_of;
 
+/// A schema that is a part of another (`allOf`, from `#[serde(flatten)]`) cannot also refuse
+/// unknown properties (`deny_unknown_fields` on input types): the other parts' properties
+/// would be unknown to it, and no answer could validate. Such parts are left open; the whole
+/// they are part of is still exact.
+pub fn open_flattened_parts(value: &mut serde_json::Value) {
+    fn collect_parts(v: &serde_json::Value, parts: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Array(members)) = map.get("allOf") {
+                    parts.extend(
+                        members
+                            .iter()
+                            .filter_map(|m| m["$ref"].as_str())
+                            .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+                            .map(str::to_string),
+                    );
+                }
+                map.values().for_each(|x| collect_parts(x, parts));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| collect_parts(x, parts)),
+            _ => {}
+        }
+    }
+    let mut parts = Vec::new();
+    collect_parts(value, &mut parts);
+    for name in parts {
+        if let Some(schema) = value["components"]["schemas"].get_mut(&name).and_then(|s| s.as_object_mut()) {
+            if schema.get("additionalProperties") == Some(&serde_json::Value::Bool(false)) {
+                schema.remove("additionalProperties");
+            }
+        }
+    }
+}
+
 /// The document as JSON text (built once: it is the same for the life of the process).
 pub fn document_json() -> &'static str {
     static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    JSON.get_or_init(|| super::openapi().to_pretty_json().unwrap_or_else(|_| "{}".to_string()))
+    JSON.get_or_init(|| {
+        let mut value = serde_json::to_value(super::openapi()).unwrap_or_default();
+        open_flattened_parts(&mut value);
+        serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_string())
+    })
 }
 
 #[utoipa::path(

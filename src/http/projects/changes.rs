@@ -67,7 +67,7 @@ pub struct MilestoneChange {
     summary = "节点日期 / set a milestone's planned or actual date",
     description = "A town editor's actual start, completion or production date waits for an editor's approval (202).",
     params(
-        ("id" = i64, Path, description = "项目ID / the project's id"),
+        ("id" = i64, Path, description = "项目ID / the project's id", example = 1),
         ("kind" = MilestoneKind, Path, description = "节点 / the milestone"),
     ),
     request_body = MilestoneChange,
@@ -122,7 +122,7 @@ async fn milestone(
     tag = "projects",
     summary = "月度报告 / file (or replace) a monthly report",
     description = "One report per project and month; filing a month again replaces it (audited).",
-    params(("id" = i64, Path, description = "项目ID / the project's id")),
+    params(("id" = i64, Path, description = "项目ID / the project's id", example = 1)),
     request_body = ReportInput,
     responses((status = 200, body = ProjectView), NotFoundErrors, BodyErrors, ConflictErrors, AuthErrors)
 )]
@@ -172,7 +172,7 @@ async fn change_state(
     path = "/projects/{id}/suspend",
     tag = "projects",
     summary = "暂停 / suspend a project (a reason is required)",
-    params(("id" = i64, Path, description = "项目ID / the project's id")),
+    params(("id" = i64, Path, description = "项目ID / the project's id", example = 1)),
     request_body = StateChange,
     responses((status = 200, body = ProjectView), NotFoundErrors, BodyErrors, ConflictErrors, AuthErrors)
 )]
@@ -190,7 +190,7 @@ async fn suspend(
     path = "/projects/{id}/resume",
     tag = "projects",
     summary = "恢复 / resume a suspended project, or restore a withdrawn one (editors only)",
-    params(("id" = i64, Path, description = "项目ID / the project's id")),
+    params(("id" = i64, Path, description = "项目ID / the project's id", example = 1)),
     request_body = StateChange,
     responses((status = 200, body = ProjectView), NotFoundErrors, BodyErrors, ConflictErrors, AuthErrors)
 )]
@@ -208,7 +208,7 @@ async fn resume(
     path = "/projects/{id}/withdraw",
     tag = "projects",
     summary = "退出 / withdraw a project (a reason is required; a town editor's waits for approval)",
-    params(("id" = i64, Path, description = "项目ID / the project's id")),
+    params(("id" = i64, Path, description = "项目ID / the project's id", example = 1)),
     request_body = StateChange,
     responses(
         (status = 200, description = "已退出 / withdrawn", body = ProjectView),

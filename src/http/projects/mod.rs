@@ -190,7 +190,7 @@ async fn create(
     path = "/projects/{id}",
     tag = "projects",
     summary = "一个项目 / one project, with its monthly reports and pending approvals",
-    params(("id" = i64, Path, description = "项目ID / the project's id")),
+    params(("id" = i64, Path, description = "项目ID / the project's id", example = 1)),
     responses((status = 200, body = ProjectView), NotFoundErrors, AuthErrors)
 )]
 async fn one(
@@ -211,7 +211,7 @@ async fn one(
     description = "Only the fields present change; `null` clears an optional one. `version` must be the version \
 read (409 otherwise). A town editor's changes to total investment or list memberships wait for an editor's \
 approval: the rest applies at once and the answer is 202.",
-    params(("id" = i64, Path, description = "项目ID / the project's id")),
+    params(("id" = i64, Path, description = "项目ID / the project's id", example = 1)),
     request_body = ProjectPatch,
     responses(
         (status = 200, description = "已修改 / changed", body = ProjectView),
@@ -272,7 +272,7 @@ pub struct History {
     path = "/projects/{id}/history",
     tag = "projects",
     summary = "修改记录 / every recorded change of a project, with who, when, before and after",
-    params(("id" = i64, Path, description = "项目ID / the project's id")),
+    params(("id" = i64, Path, description = "项目ID / the project's id", example = 1)),
     responses((status = 200, body = History), NotFoundErrors, AuthErrors)
 )]
 async fn history(
