@@ -195,10 +195,10 @@ pub fn open_flattened_parts(value: &mut serde_json::Value) {
     let mut parts = Vec::new();
     collect_parts(value, &mut parts);
     for name in parts {
-        if let Some(schema) = value["components"]["schemas"].get_mut(&name).and_then(|s| s.as_object_mut()) {
-            if schema.get("additionalProperties") == Some(&serde_json::Value::Bool(false)) {
-                schema.remove("additionalProperties");
-            }
+        if let Some(schema) = value["components"]["schemas"].get_mut(&name).and_then(|s| s.as_object_mut())
+            && schema.get("additionalProperties") == Some(&serde_json::Value::Bool(false))
+        {
+            schema.remove("additionalProperties");
         }
     }
 }
