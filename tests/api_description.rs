@@ -123,13 +123,12 @@ fn no_flattened_part_is_closed() {
     let doc = document();
     let text = doc.to_string();
     for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
-        let as_part = format!("{{\"$ref\":\"#/components/schemas/{name}\"}}");
+        let reference = format!("#/components/schemas/{name}");
         let is_part = doc["components"]["schemas"]
             .as_object()
             .expect("schemas")
             .values()
-            .chain(doc["paths"].as_object().expect("paths").values())
-            .any(|v| v["allOf"].as_array().is_some_and(|m| m.iter().any(|x| x.to_string() == as_part)));
+            .any(|v| v["allOf"].as_array().is_some_and(|m| m.iter().any(|x| x["$ref"] == reference.as_str())));
         if is_part {
             assert_ne!(schema["additionalProperties"], false, "{name} is an allOf part but closed");
         }
