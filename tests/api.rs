@@ -3,7 +3,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Method, Request, StatusCode};
 use common::{Backend, TestApp};
 use serde_json::{Value, json};
 
@@ -21,6 +21,8 @@ on_both_backends!(
     bad_input_is_rejected_and_changes_nothing,
     duplicate_code_is_a_conflict,
     unknown_things_are_json_404s,
+    query_mistakes_name_their_parameter,
+    missing_things_say_what_is_missing,
     concurrent_edits_lose_nothing,
 );
 
@@ -459,6 +461,68 @@ async fn unknown_things_are_json_404s(app: &TestApp) {
     assert_error(&r, StatusCode::NOT_FOUND, None);
 }
 
+/// Every checked query parameter of every endpoint: a wrong value is a 400 (a date in the
+/// audit filters is a 422) naming the parameter, in both languages, and changes nothing.
+async fn query_mistakes_name_their_parameter(app: &TestApp) {
+    create(app, project("查询项目", "西岗镇")).await;
+    let before = fingerprint(app).await;
+    let cases: &[(&str, StatusCode, &str)] = &[
+        ("/api/projects?tier=2b", StatusCode::BAD_REQUEST, "tier"),
+        ("/api/projects?chain=steel", StatusCode::BAD_REQUEST, "chain"),
+        ("/api/projects?status=late", StatusCode::BAD_REQUEST, "status"),
+        ("/api/projects?list=national", StatusCode::BAD_REQUEST, "list"),
+        ("/api/projects?year=1999", StatusCode::BAD_REQUEST, "year"),
+        ("/api/projects?limit=0", StatusCode::BAD_REQUEST, "limit"),
+        ("/api/projects?limit=1001", StatusCode::BAD_REQUEST, "limit"),
+        ("/api/projects?offset=-1", StatusCode::BAD_REQUEST, "offset"),
+        ("/api/projects?bbox=117,35", StatusCode::BAD_REQUEST, "bbox"),
+        ("/api/projects?bbox=118,35,117,36", StatusCode::BAD_REQUEST, "bbox"),
+        ("/api/projects?light=purple", StatusCode::BAD_REQUEST, "light"),
+        ("/api/projects.geojson?light=purple", StatusCode::BAD_REQUEST, "light"),
+        ("/api/projects.geojson?town=火星镇", StatusCode::BAD_REQUEST, "town"),
+        ("/api/towns.geojson?tier=2b", StatusCode::BAD_REQUEST, "tier"),
+        ("/api/exports/ledger.xlsx?unit=jin", StatusCode::BAD_REQUEST, "unit"),
+        ("/api/exports/monthly.xlsx?month=2099-01", StatusCode::BAD_REQUEST, "month"),
+        ("/api/exports/oc4ids.json?chain=steel", StatusCode::BAD_REQUEST, "chain"),
+        ("/api/exports/projects.geojson?year=abc", StatusCode::BAD_REQUEST, "year"),
+        ("/api/indicators?as_of=yesterday", StatusCode::BAD_REQUEST, "as_of"),
+        ("/api/indicators?year=1999", StatusCode::BAD_REQUEST, "year"),
+        ("/api/reports/weekly?week=2026-W99", StatusCode::BAD_REQUEST, "week"),
+        ("/api/reports/weekly?week=2027-W01", StatusCode::BAD_REQUEST, "week"),
+        ("/api/reports/weekly?format=pdf", StatusCode::BAD_REQUEST, "format"),
+        ("/api/reports/bulletin?month=2026-13", StatusCode::BAD_REQUEST, "month"),
+        ("/api/reports/bulletin?format=csv", StatusCode::BAD_REQUEST, "format"),
+        ("/api/approvals?status=maybe", StatusCode::BAD_REQUEST, "status"),
+        ("/api/audit?from=yesterday", StatusCode::UNPROCESSABLE_ENTITY, "from"),
+        ("/api/audit?to=2026-02-30", StatusCode::UNPROCESSABLE_ENTITY, "to"),
+    ];
+    for &(path, status, field) in cases {
+        let r = app.get(path).await;
+        assert_error(&r, status, Some(field));
+    }
+    assert_eq!(fingerprint(app).await, before);
+}
+
+/// A request that names something that does not exist gets a 404 that says what.
+async fn missing_things_say_what_is_missing(app: &TestApp) {
+    let cases: &[(Method, &str, Option<Value>, &str)] = &[
+        (Method::GET, "/api/projects/999999", None, "no such project"),
+        (Method::PATCH, "/api/users/999999", Some(json!({"version": 1})), "no such user"),
+        (Method::POST, "/api/users/999999/reset-password", None, "no such user"),
+        (Method::DELETE, "/api/tokens/999999", None, "no such token"),
+        (Method::POST, "/api/approvals/999999/approve", None, "no such approval"),
+        (Method::POST, "/api/approvals/999999/reject", Some(json!({"note": "x"})), "no such approval"),
+        (Method::DELETE, "/api/import-mappings/nothing", None, "no saved column mapping"),
+        (Method::GET, "/api/nothing", None, "no such endpoint"),
+    ];
+    for (method, path, body, says) in cases {
+        let r = app.call(method.clone(), path, body.clone()).await;
+        assert_error(&r, StatusCode::NOT_FOUND, None);
+        let en = r.json()["message_en"].as_str().unwrap_or_default().to_string();
+        assert!(en.contains(says), "{method} {path}: {en}");
+    }
+}
+
 /// The web app: its routes get the app page; a missing file is a 404, never the app page.
 #[tokio::test]
 async fn web_routes_and_missing_files() {
@@ -537,7 +601,7 @@ async fn every_documented_operation_is_routed() {
                 .replace("{week}", "2026-W40")
                 .replace("{year}", "2026")
                 .replace("{name}", "nothing");
-            let m = axum::http::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let r = app.call_with(m, &concrete, None, &[("x-anonymous", "1")]).await;
             assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
             assert!(r.json()["message_en"] != "no such endpoint", "{method} {path} is not routed");
