@@ -149,6 +149,22 @@ async fn oc4ids_package_validates_and_maps_the_ledger(app: &TestApp) {
     let r = app.get("/api/exports/oc4ids.json?year=2026&q=没有这样的项目").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json()["error"], "no_projects");
+
+    // The publisher is a setting (`serve --publisher`); blank means the default.
+    for (setting, expected) in
+        [(Some(" 滕州市发展和改革局 "), "滕州市发展和改革局"), (Some("  "), "滕州市招商引资服务中心")]
+    {
+        let state = keyproj::http::AppState::with_clock(app.store.clone(), app.clock)
+            .with_access(app.access.clone())
+            .with_publisher(setting.map(str::to_string));
+        let req = axum::http::Request::get("/api/exports/oc4ids.json?year=2026")
+            .header("authorization", format!("Bearer {}", app.admin_token))
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let r = common::send_to(keyproj::http::router(state), req).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.json()["publisher"]["name"], expected);
+    }
 }
 
 async fn ledger_count(app: &TestApp, query: &str) -> usize {

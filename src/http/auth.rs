@@ -6,6 +6,7 @@ use super::error::ErrorCode;
 use super::{ApiError, AppState};
 use crate::accounts::secrets::{constant_time_eq, token_hash};
 use crate::domain::access::{Ability, Principal};
+use crate::domain::approval::ApprovalSource;
 use crate::store::{Actor, User};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -70,11 +71,12 @@ pub struct Caller {
 impl Caller {
     /// The name and source recorded in the audit trail.
     pub fn actor(&self) -> Actor {
+        // The same codes an approval records as where it was requested from.
         let source = match self.via {
-            Via::Session { .. } => "web",
-            Via::Token { .. } => "api",
+            Via::Session { .. } => ApprovalSource::Web,
+            Via::Token { .. } => ApprovalSource::Api,
         };
-        Actor::new(self.principal.name.clone(), source)
+        Actor::new(self.principal.name.clone(), source.code())
     }
 
     /// `ability`, or 403 (the rules are `Principal`'s, in `domain::access`).
