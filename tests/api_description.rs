@@ -45,6 +45,22 @@ fn it_is_openapi_3_1_with_every_operation_tagged_and_summarised() {
 }
 
 #[test]
+fn operation_ids_are_unique() {
+    let doc = document();
+    let mut ids: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("item").values())
+        .map(|op| op["operationId"].as_str().expect("every operation has an id").to_string())
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "operation ids repeat");
+}
+
+#[test]
 fn closed_vocabularies_are_string_enums_with_their_chinese_labels() {
     let doc = document();
     let schemas = &doc["components"]["schemas"];

@@ -49,6 +49,7 @@ pub struct ApprovalList {
 #[utoipa::path(
     get,
     path = "/approvals",
+    operation_id = "approvals",
     tag = "approvals",
     summary = "待审批 / held changes: editors see every request, town editors their own",
     params(ListParams),

@@ -92,11 +92,18 @@ crate::http::openapi::any_of!(
     ImportRejection: ErrorBody, ImportRefused
 );
 
+/// The one code of a refused import.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportRefusal {
+    /// Rows have errors or likely duplicates; nothing was written.
+    ImportHasErrors,
+}
+
 /// A commit refused because the file has errors: nothing was written.
 #[derive(Serialize, ToSchema)]
 pub struct ImportRefused {
-    /// `import_has_errors`.
-    error: &'static str,
+    error: ImportRefusal,
     /// `中文 / English`.
     message: String,
     plan: crate::import::plan::ImportPlan,
@@ -225,7 +232,7 @@ async fn import(
     if !planned.is_clean() && !valid_only {
         let (errors, duplicates) = (planned.errors.len(), planned.duplicates.len());
         let body = ImportRefused {
-            error: "import_has_errors",
+            error: ImportRefusal::ImportHasErrors,
             message: format!(
                 "文件有{errors}处错误、{duplicates}个疑似重复项目,未导入任何数据;请修正后重试,或选择只导入无误的行 / the file has {errors} error(s) and {duplicates} likely duplicate(s): nothing was imported; fix them, or import only the valid rows"
             ),

@@ -153,15 +153,28 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Whether the server can reach its database.
+#[derive(serde::Serialize, utoipa::ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    /// The database does not answer.
+    Unavailable,
+}
+
+/// The database backend in use.
+#[derive(serde::Serialize, utoipa::ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
 /// `GET /api/health`.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct Health {
-    /// `ok`, or `unavailable` when the database does not answer.
-    #[schema(pattern = "^(ok|unavailable)$")]
-    status: &'static str,
-    /// `sqlite` or `postgres`.
-    #[schema(pattern = "^(sqlite|postgres)$")]
-    database: &'static str,
+    status: HealthStatus,
+    database: DatabaseKind,
 }
 
 #[utoipa::path(
@@ -176,12 +189,12 @@ pub struct Health {
     )
 )]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let database = state.store.backend_name();
+    let database = if state.store.backend_name() == "postgres" { DatabaseKind::Postgres } else { DatabaseKind::Sqlite };
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", database })),
+        Ok(()) => (StatusCode::OK, Json(Health { status: HealthStatus::Ok, database })),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable", database }))
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: HealthStatus::Unavailable, database }))
         }
     }
 }

@@ -53,6 +53,7 @@ pub struct TownList<'a> {
 #[utoipa::path(
     get,
     path = "/towns",
+    operation_id = "towns",
     tag = "map",
     summary = "镇街 / the towns with codes, names, aliases and seats",
     description = "The towns are public knowledge; they need a caller only so that a closed server says nothing.",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { approvalChanges, approvalMilestone, approvalReason, passwordProblem, townCodes } from './accounts'
+import { approvalChanges, approvalMilestone, approvalReason, passwordProblem, townCodes, townNames } from './accounts'
 import { auditParams, parseRetryAfter } from './accountsApi'
 import { auditEntityLink, auditFiltersFromQuery, auditFiltersToQuery } from './auditFilters'
 
@@ -15,11 +15,15 @@ describe('passwordProblem', () => {
   })
 })
 
-describe('townCodes', () => {
-  it('reads both shapes', () => {
-    expect(townCodes([{ code: '370481001', name: '荆河街道' }])).toEqual(['370481001'])
-    expect(townCodes(['370481002'])).toEqual(['370481002'])
-    expect(townCodes(null)).toEqual([])
+describe('towns of a user or token', () => {
+  const towns = [{ code: '370481001', name: '荆河街道' }, { code: '370481002', name: '' }]
+  it('codes', () => {
+    expect(townCodes(towns)).toEqual(['370481001', '370481002'])
+    expect(townCodes([])).toEqual([])
+  })
+  it('names for a table cell, the code when a town has no name', () => {
+    expect(townNames(towns)).toBe('荆河街道、370481002')
+    expect(townNames([])).toBe('—')
   })
 })
 
@@ -50,29 +54,29 @@ describe('approvalChanges', () => {
     })
     expect(rows).toEqual([{ field: 'milestones.start.actual', before: null, after: '2026-05-01' }])
     expect(approvalReason({ change: { actual: '2026-05-01', reason: '已开工' } })).toBe('已开工')
-    // `current` given as the project path works as well.
     expect(approvalChanges({
-      kind: 'milestone.complete', change: { actual: '2026-10-01' }, current: { milestones: { completion: { actual: null } } },
-    })).toEqual([{ field: 'milestones.completion.actual', before: null, after: '2026-10-01' }])
+      kind: 'milestone.completion', change: { planned: '2026-12-01', reason: '设备延期' }, current: { planned: '2026-10-01', actual: null },
+    })).toEqual([{ field: 'milestones.completion.planned', before: '2026-10-01', after: '2026-12-01' }])
   })
 
   it('a withdrawal: the state', () => {
     expect(approvalChanges({ kind: 'withdraw', change: { reason: '企业放弃', version: 1 }, current: { state: 'active' } }))
       .toEqual([{ field: 'state', before: 'active', after: 'withdrawn' }])
-    expect(approvalChanges({ kind: 'withdraw', change: { reason: 'x' }, current: null }))
+    expect(approvalChanges({ kind: 'withdraw', change: { reason: 'x' }, current: {} }))
       .toEqual([{ field: 'state', before: 'active', after: 'withdrawn' }])
   })
 
   it('unchanged fields and bookkeeping are left out', () => {
     expect(approvalChanges({ kind: 'update', change: { version: 1, total_investment_yuan: 5 }, current: { total_investment_yuan: 5 } })).toEqual([])
-    expect(approvalChanges({ kind: 'update', change: null, current: null })).toEqual([])
+    expect(approvalChanges({ kind: 'update', change: {}, current: {} })).toEqual([])
   })
 
   it('names milestones of approval kinds', () => {
     expect(approvalMilestone('milestone.start')).toBe('start')
-    expect(approvalMilestone('milestone.complete')).toBe('completion')
     expect(approvalMilestone('milestone.completion')).toBe('completion')
+    expect(approvalMilestone('milestone.production')).toBe('production')
     expect(approvalMilestone('update')).toBeNull()
+    expect(approvalMilestone('withdraw')).toBeNull()
   })
 })
 

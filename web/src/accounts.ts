@@ -1,7 +1,7 @@
 // Pure helpers of the accounts pages: password rule, what an approval changes, role and town
 // display. (The server checks everything again.)
 import { fieldChanges, type FieldChange } from './diff'
-import type { Approval, TownRef } from './accountTypes'
+import type { Approval, ApprovalKind, MilestoneKind, TownName } from './api/types'
 
 /** Passwords: at least 10 characters (docs/accounts.md). */
 export const PASSWORD_MIN = 10
@@ -17,27 +17,38 @@ export function passwordProblem(password: string, username?: string): string | n
   return null
 }
 
-/** Town codes of a town list as sent by the API (`[{code, name}]`, or bare codes). */
-export function townCodes(towns: readonly (TownRef | string)[] | null | undefined): string[] {
-  return (towns ?? []).map((t) => (typeof t === 'string' ? t : t.code))
+/** The codes of a user's or a token's towns (`[{code, name}]`). */
+export function townCodes(towns: readonly TownName[]): string[] {
+  return towns.map((t) => t.code)
+}
+
+/** A user's or a token's towns for a table cell: `荆河街道、龙泉街道`, or `—`. */
+export function townNames(towns: readonly TownName[]): string {
+  return towns.length ? towns.map((t) => t.name || t.code).join('、') : '—'
 }
 
 /** Request bookkeeping in a held change: not a change of the project. */
 const NOT_CHANGES = new Set(['version', 'reason', 'note', 'confirm', 'confirm_outside_county'])
 
-/** The milestone of an approval kind (`milestone.start` → `start`; `milestone.complete` → `completion`), or null. */
-export function approvalMilestone(kind: string): string | null {
-  const m = /^milestone\.([a-z_]+)$/.exec(kind)
-  if (!m) return null
-  const k = m[1]
-  if (k === 'complete') return 'completion'
-  if (k === 'produce') return 'production'
-  return k
+const APPROVAL_MILESTONES: Record<ApprovalKind, MilestoneKind | null> = {
+  update: null,
+  withdraw: null,
+  'milestone.signed': 'signed',
+  'milestone.land': 'land',
+  'milestone.permit': 'permit',
+  'milestone.start': 'start',
+  'milestone.completion': 'completion',
+  'milestone.production': 'production',
 }
 
-function pick(o: Record<string, unknown> | null | undefined, keys: string[]): Record<string, unknown> {
+/** The milestone an approval of this kind moves (`milestone.start` → `start`), or null. */
+export function approvalMilestone(kind: ApprovalKind): MilestoneKind | null {
+  return APPROVAL_MILESTONES[kind] ?? null
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const k of keys) if (o && k in o) out[k] = o[k]
+  for (const k of keys) if (k in o) out[k] = o[k]
   return out
 }
 
@@ -47,22 +58,19 @@ function pick(o: Record<string, unknown> | null | undefined, keys: string[]): Re
  * `lists[0].year`, `milestones.start.actual`), so that fieldLabels.ts can name them.
  */
 export function approvalChanges(a: Pick<Approval, 'kind' | 'change' | 'current'>): FieldChange[] {
-  const change = (a.change ?? {}) as Record<string, unknown>
-  const current = (a.current ?? {}) as Record<string, unknown>
-  let keys = Object.keys(change).filter((k) => !NOT_CHANGES.has(k))
+  const { change, current } = a
+  const keys = Object.keys(change).filter((k) => !NOT_CHANGES.has(k))
   let before = pick(current, keys)
   let after = pick(change, keys)
   if (a.kind === 'withdraw') {
     // The request body is the reason alone: the change is the state.
-    keys = ['state']
     before = { state: current.state ?? 'active' }
     after = { state: 'withdrawn' }
   }
   const ms = approvalMilestone(a.kind)
   if (ms) {
-    // `current` may be the milestone itself ({planned, actual}) or already its project path.
-    const cur = (current.milestones as Record<string, unknown> | undefined)?.[ms] as Record<string, unknown> | undefined
-    before = { milestones: { [ms]: pick(cur ?? current, keys) } }
+    // `current` is the milestone's dates ({planned, actual}): shown under its project path.
+    before = { milestones: { [ms]: before } }
     after = { milestones: { [ms]: after } }
   }
   // Fields requested with the value they already had are not a change.
@@ -71,6 +79,6 @@ export function approvalChanges(a: Pick<Approval, 'kind' | 'change' | 'current'>
 
 /** The reason given with a held change (milestone moves and withdrawals carry one). */
 export function approvalReason(a: Pick<Approval, 'change'>): string | null {
-  const r = (a.change as Record<string, unknown> | null)?.reason
+  const r = a.change.reason
   return typeof r === 'string' && r.trim() ? r : null
 }

@@ -2,12 +2,12 @@
 // API tokens, the global audit trail and approvals. Same origin, through api.ts's `request`
 // (CSRF token, 401 → login page), except the login call itself, which needs the Retry-After
 // of a throttled attempt.
-import { ApiError, request } from './api'
-import type { ApiErrorBody } from './types'
+import { ApiError, isErrorAnswer, request, type ErrorAnswer } from './api'
+import type { AuditFilters } from './auditFilters'
 import type {
-  ApiToken, Approval, ApprovalStatus, AuditFilters, AuditPage, LoginAnswer, Me, NewToken, NewUser, ProjectWithApprovals,
-  PublicConfig, User, UserPatch,
-} from './accountTypes'
+  ApprovalList, ApprovalStatusParam, Approved, AuditPage, CreatedToken, CreatedUser, Decision, LoginInput, Me, NewPassword,
+  NewToken, NewUser, PasswordChange, PublicConfig, Rejected, SignedIn, TokenList, User, UserList, UserPatch,
+} from './api/types'
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal)
 const id = (v: number | string) => encodeURIComponent(String(v))
@@ -20,7 +20,7 @@ function withParams(path: string, params: URLSearchParams): string {
 /** A refused login: `401 login_failed`, or `429 throttled` with the seconds to wait (Retry-After). */
 export class LoginError extends ApiError {
   readonly retryAfter: number | null
-  constructor(status: number, body: ApiErrorBody | null, retryAfter: number | null) {
+  constructor(status: number, body: ErrorAnswer | null, retryAfter: number | null) {
     super(status, body)
     this.name = 'LoginError'
     this.retryAfter = retryAfter
@@ -55,13 +55,13 @@ export const accountsApi = {
   config: () => get<PublicConfig>('/api/config'),
   me: () => get<Me>('/api/me'),
 
-  async login(username: string, password: string): Promise<LoginAnswer> {
+  async login(username: string, password: string): Promise<SignedIn> {
     let res: Response
     try {
       res = await fetch('/api/login', {
         method: 'POST',
         headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username, password }),
+        body: JSON.stringify({ username, password } satisfies LoginInput),
         credentials: 'same-origin',
       })
     } catch (e) {
@@ -75,40 +75,35 @@ export const accountsApi = {
       data = null
     }
     if (!res.ok) {
-      const b = data as ApiErrorBody | null
-      throw new LoginError(
-        res.status,
-        b && typeof b === 'object' && 'error' in b ? { ...b, details: b.details ?? [] } : null,
-        parseRetryAfter(res.headers.get('Retry-After')),
-      )
+      throw new LoginError(res.status, isErrorAnswer(data) ? data : null, parseRetryAfter(res.headers.get('Retry-After')))
     }
-    return data as LoginAnswer
+    return data as SignedIn
   },
 
   logout: (everywhere = false) => request<null>('POST', everywhere ? '/api/logout?everywhere=true' : '/api/logout'),
   changePassword: (current_password: string, new_password: string) =>
-    request<null>('POST', '/api/me/password', { current_password, new_password }),
+    request<null>('POST', '/api/me/password', { current_password, new_password } satisfies PasswordChange),
 
-  users: () => get<{ items: User[] }>('/api/users'),
-  createUser: (u: NewUser) => request<{ user: User; password?: string | null }>('POST', '/api/users', u),
+  users: () => get<UserList>('/api/users'),
+  createUser: (u: NewUser) => request<CreatedUser>('POST', '/api/users', u),
   patchUser: (userId: number, patch: UserPatch) => request<User>('PATCH', `/api/users/${id(userId)}`, patch),
-  resetPassword: (userId: number) => request<{ password: string }>('POST', `/api/users/${id(userId)}/reset-password`),
+  resetPassword: (userId: number) => request<NewPassword>('POST', `/api/users/${id(userId)}/reset-password`),
 
-  tokens: () => get<{ items: ApiToken[] }>('/api/tokens'),
-  createToken: (t: NewToken) => request<{ token: ApiToken; secret: string }>('POST', '/api/tokens', t),
+  tokens: () => get<TokenList>('/api/tokens'),
+  createToken: (t: NewToken) => request<CreatedToken>('POST', '/api/tokens', t),
   revokeToken: (tokenId: number) => request<null>('DELETE', `/api/tokens/${id(tokenId)}`),
 
   audit: (f: AuditFilters, limit: number, offset: number, signal?: AbortSignal) =>
     get<AuditPage>(withParams('/api/audit', auditParams(f, { limit, offset })), signal),
   auditXlsxUrl: (f: AuditFilters) => withParams('/api/exports/audit.xlsx', auditParams(f)),
 
-  approvals: (status: ApprovalStatus | 'all' = 'pending', project?: number) => {
+  approvals: (status: ApprovalStatusParam = 'pending', project?: number) => {
     const p = new URLSearchParams({ status })
     if (project !== undefined) p.set('project', String(project))
-    return get<{ items: Approval[] }>(withParams('/api/approvals', p))
+    return get<ApprovalList>(withParams('/api/approvals', p))
   },
   approve: (approvalId: number, note?: string) =>
-    request<{ approval: Approval; project: ProjectWithApprovals }>('POST', `/api/approvals/${id(approvalId)}/approve`, note ? { note } : {}),
+    request<Approved>('POST', `/api/approvals/${id(approvalId)}/approve`, (note ? { note } : {}) satisfies Decision),
   reject: (approvalId: number, note: string) =>
-    request<{ approval: Approval }>('POST', `/api/approvals/${id(approvalId)}/reject`, { note }),
+    request<Rejected>('POST', `/api/approvals/${id(approvalId)}/reject`, { note } satisfies Decision),
 }

@@ -1,29 +1,56 @@
 // The keyproj HTTP API (same origin, under /api). Every call goes to this origin only.
 import type {
-  ApiErrorBody, AuditRecord, CountyCollection, Indicators, MilestoneKind, PointCollection, Project,
-  ProjectInput, ProjectPage, ProjectPatch, PublishedWeek, TownCollection, TownList, WeeklyReport,
-  MonthlyReport, Problem,
-} from './types'
+  ApiErrorBody, CountyCollection, ErrorCode, ErrorDetail, History, ImportRefused, ImportResult, Indicators, MappingList,
+  MilestoneChange, MilestoneKind, PointCollection, Project, ProjectInput, ProjectPage, ProjectPatch, PublishedWeek,
+  PublishedWeeks, ReportInput, SavedMapping, ColumnMapping, StateChange, TownCollection, TownList, WeeklyReport,
+} from './api/types'
 import { filtersToParams, type Filters } from './filters'
-import { buildImportForm, importQuery, type CommitResult, type DryRunResult, type ImportOptions } from './importPlan'
+import { buildImportForm, importQuery, type ImportOptions } from './importPlan'
 import { csrfHeaders, isSessionLost, needsCsrf, onAccepted, onUnauthorized, refreshCsrf } from './auth'
+
+/**
+ * The body of an error answer: the API's `Error`, or, for an import commit refused because the
+ * file has errors, `ImportRefused` (which carries the plan instead of details).
+ */
+export type ErrorAnswer = ApiErrorBody | ImportRefused
+
+/** Whether a parsed body is an error answer (a proxy's or a crashed server's page is not). */
+export function isErrorAnswer(data: unknown): data is ErrorAnswer {
+  if (data === null || typeof data !== 'object') return false
+  const d = data as Record<string, unknown>
+  return typeof d.error === 'string' && typeof d.message === 'string'
+}
 
 /** An error answered by the API (JSON problem body), or a network failure (status 0). */
 export class ApiError extends Error {
   readonly status: number
-  readonly body: ApiErrorBody | null
-  constructor(status: number, body: ApiErrorBody | null, message?: string) {
+  readonly body: ErrorAnswer | null
+  constructor(status: number, body: ErrorAnswer | null, message?: string) {
     super(message ?? body?.message ?? `HTTP ${status}`)
     this.name = 'ApiError'
     this.status = status
     this.body = body
   }
-  get code(): string | undefined {
-    return this.body?.error
+  /** The `ErrorCode` of an `Error` answer (none for a refused import: see `refusedImport`). */
+  get code(): ErrorCode | undefined {
+    const b = this.body
+    return b && !isImportRefused(b) ? b.error : undefined
   }
-  get details() {
-    return this.body?.details ?? []
+  /** The fields at fault (none when the answer names none). */
+  get details(): ErrorDetail[] {
+    const b = this.body
+    return b && !isImportRefused(b) && Array.isArray(b.details) ? b.details : []
   }
+  /** The answer to an import commit refused because the file has errors (it carries the plan). */
+  get refusedImport(): ImportRefused | null {
+    const b = this.body
+    return b && isImportRefused(b) ? b : null
+  }
+}
+
+/** An `ImportRefused` is told from an `Error` by its plan. */
+function isImportRefused(b: ErrorAnswer): b is ImportRefused {
+  return 'plan' in b
 }
 
 /**
@@ -62,8 +89,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     }
   }
   if (!res.ok) {
-    const b = data as ApiErrorBody | null
-    const err = new ApiError(res.status, b && typeof b === 'object' && 'error' in b ? { ...b, details: b.details ?? [] } : null)
+    const err = new ApiError(res.status, isErrorAnswer(data) ? data : null)
     if (res.status === 403 && err.code === 'csrf' && needsCsrf(method) && !retried && (await refreshCsrf())) {
       return request<T>(method, path, body, signal, true)
     }
@@ -95,20 +121,14 @@ export const api = {
   projects: (f: Filters, limit: number, offset: number, signal?: AbortSignal) =>
     get<ProjectPage>(withParams('/api/projects', filtersToParams(f, { limit, offset })), signal),
   project: (id: number | string) => get<Project>(`/api/projects/${encodeURIComponent(String(id))}`),
-  history: (id: number | string) => get<{ items: AuditRecord[] }>(`/api/projects/${encodeURIComponent(String(id))}/history`),
+  history: (id: number | string) => get<History>(`/api/projects/${encodeURIComponent(String(id))}/history`),
   createProject: (input: ProjectInput) => request<Project>('POST', '/api/projects', input),
   patchProject: (id: number, patch: ProjectPatch) => request<Project>('PATCH', `/api/projects/${id}`, patch),
-  putMilestone: (
-    id: number,
-    kind: MilestoneKind,
-    body: { planned?: string | null; actual?: string | null; reason?: string; version: number },
-  ) => request<Project>('PUT', `/api/projects/${id}/milestones/${kind}`, body),
-  addReport: (
-    id: number,
-    body: Omit<MonthlyReport, 'reported_at' | 'reported_by' | 'problems'> & { problems: Problem[]; version?: number },
-  ) => request<Project>('POST', `/api/projects/${id}/reports`, body),
+  putMilestone: (id: number, kind: MilestoneKind, body: MilestoneChange) =>
+    request<Project>('PUT', `/api/projects/${id}/milestones/${kind}`, body),
+  addReport: (id: number, body: ReportInput) => request<Project>('POST', `/api/projects/${id}/reports`, body),
   changeState: (id: number, action: 'suspend' | 'resume' | 'withdraw', reason: string, version: number) =>
-    request<Project>('POST', `/api/projects/${id}/${action}`, { reason, version }),
+    request<Project>('POST', `/api/projects/${id}/${action}`, { reason, version } satisfies StateChange),
   indicators: (year: number, asOf?: string) => {
     const p = new URLSearchParams({ year: String(year) })
     if (asOf) p.set('as_of', asOf)
@@ -121,19 +141,19 @@ export const api = {
   },
   weeklyUrl: (week: string, format: 'xlsx' | 'csv' | 'html') =>
     withParams('/api/reports/weekly', new URLSearchParams({ week, format })),
-  published: () => get<{ items: PublishedWeek[] }>('/api/reports/weekly/published'),
+  published: () => get<PublishedWeeks>('/api/reports/weekly/published'),
   /** Spreadsheet import: a dry run (the plan) or a commit. A 422 carries the plan or the reason in its body. */
   importDryRun: (file: File, o: Omit<ImportOptions, 'dryRun' | 'validOnly'>) =>
-    request<DryRunResult>('POST', `/api/imports?${importQuery({ ...o, dryRun: true })}`, buildImportForm(file, file.name, o.mapping)),
+    request<ImportResult>('POST', `/api/imports?${importQuery({ ...o, dryRun: true })}`, buildImportForm(file, file.name, o.mapping)),
   importCommit: (file: File, o: Omit<ImportOptions, 'dryRun'>) =>
-    request<CommitResult>('POST', `/api/imports?${importQuery({ ...o, dryRun: false })}`, buildImportForm(file, file.name, o.mapping)),
+    request<ImportResult>('POST', `/api/imports?${importQuery({ ...o, dryRun: false })}`, buildImportForm(file, file.name, o.mapping)),
   publish: (week: string) => request<PublishedWeek>('POST', `/api/reports/weekly/${encodeURIComponent(week)}/publish`),
 }
 
 /** Column mappings saved on the server for the import page (`/api/import-mappings`). */
 export const importMappingsApi = {
-  list: () => get<{ items: import('./importPlan').SavedMapping[] }>('/api/import-mappings'),
-  save: (name: string, mapping: import('./importPlan').SavedColumnMapping) =>
-    request<import('./importPlan').SavedMapping>('PUT', `/api/import-mappings/${encodeURIComponent(name.trim())}`, mapping),
+  list: () => get<MappingList>('/api/import-mappings'),
+  save: (name: string, mapping: ColumnMapping) =>
+    request<SavedMapping>('PUT', `/api/import-mappings/${encodeURIComponent(name.trim())}`, mapping),
   remove: (name: string) => request<null>('DELETE', `/api/import-mappings/${encodeURIComponent(name)}`),
 }

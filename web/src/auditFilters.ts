@@ -1,6 +1,8 @@
 // The audit page's filters ↔ URL query, and where an audit record's entity is shown in the app.
-import type { AuditFilters } from './accountTypes'
-import type { AuditRecord } from './types'
+import type { AuditQuery, AuditRecord } from './api/types'
+
+/** The audit page's filters: the query parameters of `GET /api/audit` but the paging. */
+export type AuditFilters = Omit<AuditQuery, 'limit' | 'offset'>
 
 /** Entities offered in the filter (others can still appear in the table). */
 export const AUDIT_ENTITIES = ['project', 'report', 'milestone', 'approval', 'user', 'token', 'session', 'targets', 'weekly_report', 'town_layer'] as const

@@ -1,6 +1,6 @@
 // Chinese map coordinate systems, for showing a typed point on the (WGS84) map before saving.
 // The server does the authoritative conversion (location.crs); this is display only.
-import type { Crs } from './types'
+import type { Crs } from './api/types'
 
 const A = 6378245.0
 const EE = 0.00669342162296594323

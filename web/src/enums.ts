@@ -1,6 +1,9 @@
+// The values of the API's closed vocabularies, in the order the app shows them (the types come
+// from the API description; enums.test.ts checks that each list has every value of its type).
 import type {
-  BuildType, Chain, ChangeKind, Crs, Factor, Light, ListKind, ListLevel, MilestoneKind, State, Status, Tier,
-} from './types'
+  ApprovalStatus, BuildType, Chain, ChangeKind, Crs, Factor, Light, ListKind, ListLevel, MilestoneKind, Role, RuleId,
+  State, Status, Tier,
+} from './api/types'
 
 export const TIERS: readonly Tier[] = ['below', '100m', '1b', '5b', '10b']
 export const CHAINS: readonly Chain[] = [
@@ -19,7 +22,11 @@ export const LIST_KINDS: readonly ListKind[] = ['implementation', 'preparation']
 export const BUILD_TYPES: readonly BuildType[] = ['new_start', 'continuing', 'pre_construction']
 export const STATES: readonly State[] = ['active', 'suspended', 'withdrawn']
 export const CHANGES: readonly ChangeKind[] = ['new', 'worsened', 'improved', 'cleared']
-export const RULES = ['start_overdue', 'completion_overdue', 'production_overdue', 'due_soon', 'investment_behind', 'stale'] as const
+export const RULES: readonly RuleId[] = [
+  'start_overdue', 'completion_overdue', 'production_overdue', 'due_soon', 'investment_behind', 'stale', 'suspended', 'withdrawn',
+]
+export const ROLES: readonly Role[] = ['admin', 'editor', 'town_editor', 'viewer']
+export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected']
 
 /** Colours of the lights, shared by the map, tags and charts. */
 export const LIGHT_COLORS: Record<Light, string> = {

@@ -3,6 +3,7 @@ import { ElMessage } from 'element-plus'
 import { ApiError } from './api'
 import { i18n, currentLocale } from './i18n'
 import { localMessage } from './format'
+import type { ErrorDetail } from './api/types'
 
 /** A message for an error in the current language. */
 export function errorText(e: unknown): string {
@@ -24,15 +25,13 @@ export function showError(e: unknown) {
   ElMessage({ type: 'error', message: errorText(e), showClose: true, duration: 6000 })
 }
 
-export type Detail = { field: string; message?: string; message_zh?: string; message_en?: string }
-
 /**
  * The validation details of an API error grouped by field path (`name`, `location.lon`,
  * `lists[0].annual_plan_yuan` …). Kept in both languages so that the form shows them in the
  * language chosen at any time.
  */
-export function detailsByField(e: unknown): Record<string, Detail[]> {
-  const out: Record<string, Detail[]> = {}
+export function detailsByField(e: unknown): Record<string, ErrorDetail[]> {
+  const out: Record<string, ErrorDetail[]> = {}
   if (!(e instanceof ApiError)) return out
   for (const d of e.details) {
     const k = d.field || ''

@@ -8,7 +8,7 @@ import { filtersToParams, type Filters } from './filters'
 import { enumLabel, todayShanghai, wanNumber } from './format'
 import { i18n } from './i18n'
 import { MILESTONES } from './enums'
-import type { Project } from './types'
+import type { Project } from './api/types'
 
 export const LEDGER_XLSX_ENDPOINT = '/api/exports/ledger.xlsx'
 const PAGE = 1000

@@ -1,6 +1,6 @@
 // The filters shared by the map and the ledger, and their round trip through the URL query.
 import { CHAINS, LIGHTS, LIST_LEVELS, STATUSES, TIERS, isOneOf } from './enums'
-import type { Chain, Light, ListLevel, Status, Tier } from './types'
+import type { Chain, Light, ListLevel, Status, Tier } from './api/types'
 
 export interface Filters {
   year?: number

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import zhCN from './locales/zh-CN'
 import zhTW from './locales/zh-TW'
 import en from './locales/en'
-import { CHAINS, FACTORS, LIGHTS, LIST_LEVELS, MILESTONES, RULES, STATUSES, TIERS, CHANGES } from './enums'
-import { APPROVAL_STATUSES, ROLES } from './accountTypes'
+import { APPROVAL_STATUSES, CHAINS, CHANGES, FACTORS, LIGHTS, LIST_LEVELS, MILESTONES, ROLES, RULES, STATUSES, TIERS } from './enums'
 
 type Tree = { [k: string]: string | Tree }
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   bilingualPart, buildImportForm, defaultMappingName, groupErrorsByRow, importQuery, mappingNameProblem, mappingToSave,
   needsValidOnly, planCounts, savedMappingText, withColumnField,
-  type CellError, type ColumnMapping, type ImportPlan,
 } from './importPlan'
+import type { CellError, ColumnMapping, ImportPlan } from './api/types'
 
 const err = (row: number, column: string): CellError => ({ row, column, value: 'x', message_zh: '错', message_en: 'bad' })
 

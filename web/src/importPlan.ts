@@ -1,67 +1,13 @@
-// Spreadsheet import (导入台账): the API's dry-run plan and the pure helpers of the import page.
+// Spreadsheet import (导入台账): the pure helpers of the import page around the API's dry-run plan.
 import type { Locale } from './format'
+import type { CellError, ColumnMapping, ImportField, ImportPlan, MappedColumn } from './api/types'
 
-/** The column fields of the server's `import::mapping::Field` (snake_case). */
-export const IMPORT_FIELDS = [
+/** The column fields of the server's `import::mapping::Field`, in the order the page offers them. */
+export const IMPORT_FIELDS: readonly ImportField[] = [
   'sequence', 'code', 'name', 'company', 'town', 'zone', 'total_investment', 'annual_plan', 'completed_ytd',
   'start_planned', 'start_actual', 'completion_planned', 'completion_actual', 'start_to_completion', 'chain',
   'responsible_unit', 'responsible_leader', 'category', 'ignore',
-] as const
-export type ImportField = (typeof IMPORT_FIELDS)[number]
-
-export interface MappedColumn {
-  index: number
-  header: string
-  field: ImportField
-  unit: string | null
-}
-export interface ColumnMapping {
-  columns: MappedColumn[]
-}
-export interface CellError {
-  row: number
-  column: string
-  value: string
-  message_zh: string
-  message_en: string
-}
-export interface ImportPlan {
-  file: string
-  sheet: string
-  header_row: number
-  rows_read: number
-  create: { row: number; name: string; town: string; total_investment_yuan: number | null }[]
-  update: {
-    row: number
-    project_id: number
-    code: string | null
-    name: string
-    version: number
-    changes: { field: string; before: string; after: string }[]
-  }[]
-  unchanged: number[]
-  duplicates: {
-    row: number
-    name: string
-    candidates: { project_id: number; code: string | null; name: string; company: string | null }[]
-  }[]
-  skipped: { row: number; reason: string }[]
-  errors: CellError[]
-  unmapped_columns: string[]
-}
-export interface DryRunResult {
-  dry_run: true
-  mapping: ColumnMapping
-  /** The saved mapping applied (`?mapping=`), if any. */
-  mapping_name?: string | null
-  plan: ImportPlan
-}
-export interface CommitResult {
-  created: number
-  updated: number
-  unchanged: number
-  plan: ImportPlan
-}
+]
 
 export interface ImportOptions {
   year: number
@@ -130,33 +76,15 @@ export function bilingualPart(text: string, locale: string): string {
   return locale === 'en' ? text.slice(i + 3).trim() : text.slice(0, i).trim()
 }
 
-/** One column of a saved mapping: columns are matched by header text, the index is informative. */
-export interface SavedColumn {
-  header: string
-  field: ImportField
-  index?: number
-  unit?: string | null
-}
-export interface SavedColumnMapping {
-  columns: SavedColumn[]
-}
-/** A column mapping saved on the server (`GET /api/import-mappings`). */
-export interface SavedMapping {
-  name: string
-  mapping: SavedColumnMapping
-  updated_at: string
-  updated_by: string
-}
-
 /**
  * The mapping to save from the page: every mapped column as it stands (with the user's
  * corrections), and the columns the preview left out as `ignore`, so that the saved mapping
  * also remembers the columns the user chose not to import.
  */
-export function mappingToSave(m: ColumnMapping, unmapped: string[]): SavedColumnMapping {
+export function mappingToSave(m: ColumnMapping, unmapped: string[]): ColumnMapping {
   const key = (h: string) => h.replace(/\s+/g, '')
   const named = new Set(m.columns.map((c) => key(c.header)))
-  const columns: SavedColumn[] = m.columns.map((c) => ({ index: c.index, header: c.header, field: c.field }))
+  const columns: MappedColumn[] = m.columns.map((c) => ({ index: c.index, header: c.header, field: c.field }))
   for (const h of unmapped) {
     if (!named.has(key(h))) {
       named.add(key(h))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { abilities, canEditProject, canRestoreWithdrawn, canSeeApprovals, NO_RIGHTS, routeDecision, visibleNav } from './permissions'
-import type { Can, Me, Role } from './accountTypes'
+import type { Can, Me, Role } from './api/types'
 
 const CAN: Record<Role, Can> = {
   admin: { read: true, edit: true, create: true, import: true, publish: true, approve: true, admin: true },
@@ -11,7 +11,7 @@ const CAN: Record<Role, Can> = {
 
 function user(role: Role, towns: string[] = []): Me {
   return {
-    id: 1, username: role, display_name: null, role, towns: towns.map((code) => ({ code, name: code })),
+    id: 1, username: role, display_name: null, role, role_label: role, towns: towns.map((code) => ({ code, name: code })),
     via: 'session', csrf_token: 't', approval_required: role === 'town_editor', can: CAN[role],
   }
 }

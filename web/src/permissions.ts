@@ -1,7 +1,10 @@
 // What the signed-in user may see and do in the UI. The server decides (every endpoint checks the
 // role); this only hides what would be refused. Pure: the session store and the router use it.
-import type { Ability, Can, Me } from './accountTypes'
+import type { Can, Me } from './api/types'
 import { townCodes } from './accounts'
+
+/** One thing a caller may do (a flag of `Me.can`). */
+export type Ability = keyof Can
 
 export const NO_RIGHTS: Can = { read: false, edit: false, create: false, import: false, publish: false, approve: false, admin: false }
 

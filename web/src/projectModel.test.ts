@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyModel, inputFromModel, modelFromProject, patchFromModel, applyPatchToModel } from './projectModel'
-import type { Project } from './types'
+import type { Project } from './api/types'
 
 const project: Project = {
   id: 5, code: 'P5', name: '特种尼龙项目', company: null, town: { code: '370481113', name: '木石镇' },

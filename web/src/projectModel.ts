@@ -5,7 +5,7 @@ import { jsonEqual } from './diff'
 import { parseMoney, yuanToUnit, type MoneyUnit } from './format'
 import type {
   Chain, Crs, ListLevel, LocationInput, Membership, MilestoneKind, Project, ProjectInput, ProjectPatch,
-} from './types'
+} from './api/types'
 
 export interface ListRow {
   year: string
@@ -166,13 +166,14 @@ export function inputFromModel(m: FormModel): { input: ProjectInput | null; erro
   return { input: Object.keys(errors).length ? null : input, errors }
 }
 
-/** The editable fields of a patch, as values comparable between versions. */
-export type PatchFields = Omit<ProjectPatch, 'version'>
+/** The fields of a patch that the form edits. */
 export const PATCH_FIELDS = [
   'name', 'company', 'town', 'zone', 'chain', 'total_investment_yuan', 'location', 'address',
   'responsible_unit', 'responsible_leader', 'lists',
-] as const
+] as const satisfies readonly (keyof ProjectPatch)[]
 export type PatchField = (typeof PATCH_FIELDS)[number]
+/** The form's fields of a patch, as values comparable between versions. */
+export type PatchFields = Pick<ProjectPatch, PatchField>
 
 /** A project's editable values in the shape of a patch. */
 export function patchValues(p: Project): Required<PatchFields> {
@@ -189,20 +190,21 @@ export function patchValues(p: Project): Required<PatchFields> {
     address: p.address ?? null,
     responsible_unit: p.responsible_unit ?? null,
     responsible_leader: p.responsible_leader ?? null,
-    lists: (p.lists ?? []).map((l) => ({
-      year: l.year,
-      list: l.list,
-      kind: l.kind ?? undefined,
-      build_type: l.build_type ?? undefined,
-      annual_plan_yuan: l.annual_plan_yuan ?? undefined,
-      effective_from: l.effective_from ?? undefined,
-      effective_to: l.effective_to ?? undefined,
-    })) as Membership[],
+    lists: p.lists,
   }
 }
 
-function cleanLists(ls: Membership[]): unknown {
-  return ls.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined && v !== null)))
+/** Memberships without their empty fields, to compare and to send. */
+function cleanLists(ls: Membership[] | null): Membership[] {
+  return (ls ?? []).map((l) => {
+    const out: Membership = { year: l.year, list: l.list }
+    if (l.kind) out.kind = l.kind
+    if (l.build_type) out.build_type = l.build_type
+    if (l.annual_plan_yuan !== undefined && l.annual_plan_yuan !== null) out.annual_plan_yuan = l.annual_plan_yuan
+    if (l.effective_from) out.effective_from = l.effective_from
+    if (l.effective_to) out.effective_to = l.effective_to
+    return out
+  })
 }
 
 /**
@@ -230,34 +232,43 @@ export function patchFromModel(original: Project, m: FormModel): { patch: Projec
   after.responsible_leader = nullable(m.responsible_leader)
   after.lists = lists(m, errors)
 
+  after.lists = cleanLists(after.lists)
+
   const changed: PatchField[] = []
   for (const k of PATCH_FIELDS) {
     const a = k === 'lists' ? cleanLists(before.lists) : before[k]
-    const b = k === 'lists' ? cleanLists(after.lists) : after[k]
-    if (k === 'location' && a && b) {
+    if (k === 'location' && before.location && after.location) {
       // The confirmation flag is not stored: the same point in the same system is no change.
-      const la = a as LocationInput
-      const lb = b as LocationInput
+      const [la, lb] = [before.location, after.location]
       if (la.lon === lb.lon && la.lat === lb.lat && (la.crs ?? 'wgs84') === (lb.crs ?? 'wgs84')) continue
     }
-    if (!jsonEqual(a, b)) changed.push(k)
+    if (!jsonEqual(a, after[k])) changed.push(k)
   }
   if (Object.keys(errors).length) return { patch: null, errors, changed }
-  const patch: ProjectPatch = { version: original.version }
-  for (const k of changed) {
-    ;(patch as Record<string, unknown>)[k] = k === 'lists' ? cleanLists(after.lists) : after[k]
-  }
+  const patch: ProjectPatch = { version: original.version, ...pickPatchFields(after, changed) }
   return { patch, errors, changed }
 }
 
+/** The given fields of a patch (what changed; after a conflict, those the user keeps). */
+export function pickPatchFields(patch: PatchFields, fields: readonly PatchField[]): PatchFields {
+  const out: PatchFields = {}
+  for (const f of fields) setField(out, f, patch[f])
+  return out
+}
+
+function setField<K extends PatchField>(fields: PatchFields, k: K, value: PatchFields[K]) {
+  fields[k] = value
+}
+
 /** Apply patch values onto a form model (to keep editing on top of a newer version). */
-export function applyPatchToModel(m: FormModel, patch: Partial<PatchFields>): FormModel {
+export function applyPatchToModel(m: FormModel, patch: PatchFields): FormModel {
   const out: FormModel = JSON.parse(JSON.stringify(m))
-  if (patch.name !== undefined) out.name = patch.name
+  // `null` clears an optional field; the required ones (name, town, chain, amount) are never null here.
+  if (patch.name !== undefined) out.name = patch.name ?? ''
   if (patch.company !== undefined) out.company = patch.company ?? ''
-  if (patch.town !== undefined) out.town = patch.town
+  if (patch.town !== undefined) out.town = patch.town ?? ''
   if (patch.zone !== undefined) out.zone = patch.zone ?? ''
-  if (patch.chain !== undefined) out.chain = patch.chain
+  if (patch.chain !== undefined) out.chain = patch.chain ?? ''
   if (patch.total_investment_yuan !== undefined) {
     out.investment = yuanToUnit(patch.total_investment_yuan, 'yi')
     out.unit = 'yi'
@@ -272,7 +283,7 @@ export function applyPatchToModel(m: FormModel, patch: Partial<PatchFields>): Fo
   if (patch.responsible_unit !== undefined) out.responsible_unit = patch.responsible_unit ?? ''
   if (patch.responsible_leader !== undefined) out.responsible_leader = patch.responsible_leader ?? ''
   if (patch.lists !== undefined) {
-    out.lists = patch.lists.map((l) => ({
+    out.lists = (patch.lists ?? []).map((l) => ({
       year: String(l.year), list: l.list, kind: l.kind ?? '', build_type: l.build_type ?? '',
       plan: l.annual_plan_yuan === null || l.annual_plan_yuan === undefined ? '' : yuanToUnit(l.annual_plan_yuan, 'wan'),
       planUnit: 'wan', effective_from: l.effective_from ?? '', effective_to: l.effective_to ?? '',

@@ -131,6 +131,7 @@ struct ListParams {
 #[utoipa::path(
     get,
     path = "/projects",
+    operation_id = "projects",
     tag = "projects",
     summary = "项目台账 / the ledger: projects matching the filters, a page at a time",
     description = "Each project with its light as of today; without its monthly reports (read one project for those).",

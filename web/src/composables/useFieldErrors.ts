@@ -1,7 +1,8 @@
 import { computed, ref } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { detailsByField, type Detail } from '../errors'
+import { detailsByField } from '../errors'
 import { localMessage, type Locale } from '../format'
+import type { ErrorDetail } from '../api/types'
 
 /**
  * Validation errors of a form, by API field path, shown in the current language (switching the
@@ -9,7 +10,7 @@ import { localMessage, type Locale } from '../format'
  */
 export function useFieldErrors() {
   const { locale, t } = useI18n()
-  const server = ref<Record<string, Detail[]>>({})
+  const server = ref<Record<string, ErrorDetail[]>>({})
   const client = ref<Record<string, string>>({})
 
   function setServer(e: unknown) {

@@ -1,6 +1,7 @@
 import { useI18n } from 'vue-i18n'
 import * as f from '../format'
 import type { Locale } from '../format'
+import type { Town } from '../api/types'
 
 /** The formatters of format.ts bound to the current UI language. */
 export function useFmt() {
@@ -20,7 +21,8 @@ export function useFmt() {
     dateTime: (d: string | null | undefined) => f.formatDateTime(d, loc()),
     label: (kind: string, value: string | null | undefined) => f.enumLabel(t, te, kind, value),
     msg: (m: { message?: string; message_zh?: string; message_en?: string }) => f.localMessage(loc(), m),
-    townName: (town: { name: string; name_hant?: string; name_en?: string } | null | undefined) => {
+    /** A town's name in the UI language (a town of the list, or of the map's polygons). */
+    townName: (town: Pick<Town, 'name' | 'name_hant'> | null | undefined) => {
       if (!town) return '—'
       if (loc() === 'zh-TW' && town.name_hant) return town.name_hant
       return town.name

@@ -5,7 +5,7 @@ import { ApiError } from '../api'
 import { accountsApi } from '../accountsApi'
 import { setCsrfToken } from '../auth'
 import { abilities, canEditProject, canSeeApprovals, canRestoreWithdrawn } from '../permissions'
-import type { Me } from '../accountTypes'
+import type { Me } from '../api/types'
 
 const me = shallowRef<Me | null>(null)
 const publicMap = shallowRef(false)

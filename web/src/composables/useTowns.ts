@@ -1,7 +1,7 @@
 import { computed, shallowRef } from 'vue'
 import { api } from '../api'
 import { showError } from '../errors'
-import type { Town, TownList } from '../types'
+import type { Town, TownList } from '../api/types'
 
 // The town list (21 towns) is fetched once per page load and shared.
 const list = shallowRef<TownList | null>(null)

@@ -166,6 +166,8 @@ export default {
       due_soon: 'Due soon',
       investment_behind: 'Investment behind time share',
       stale: 'No recent report',
+      suspended: 'Suspended',
+      withdrawn: 'Withdrawn',
     },
     precision: {
       exact: 'Exact location',

@@ -166,6 +166,8 @@ export default {
       due_soon: '节点临近',
       investment_behind: '投资慢于序时进度',
       stale: '长期未填报',
+      suspended: '暂停',
+      withdrawn: '退出',
     },
     precision: {
       exact: '精确位置',

@@ -166,6 +166,8 @@ export default {
       due_soon: '節點臨近',
       investment_behind: '投資慢於序時進度',
       stale: '長期未填報',
+      suspended: '暫停',
+      withdrawn: '退出',
     },
     precision: {
       exact: '精確位置',

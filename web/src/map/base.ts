@@ -3,7 +3,7 @@
 // an intranet raster tile URL was set (localStorage `keyproj.basemap`).
 import maplibregl, { type StyleSpecification, type Map as MlMap } from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
-import type { CountyCollection } from '../types'
+import type { CountyCollection } from '../api/types'
 
 export { maplibregl }
 export type { MlMap }
@@ -59,8 +59,8 @@ export function createMap(container: HTMLElement, opts: Partial<maplibregl.MapOp
   return map
 }
 
-/** Bounds of every coordinate in a FeatureCollection. */
-export function bounds(fc: { features: { geometry: { coordinates: unknown } }[] }): [[number, number], [number, number]] | null {
+/** Bounds of every coordinate in a FeatureCollection (features without a geometry are skipped). */
+export function bounds(fc: { features: { geometry?: { coordinates?: unknown } | null }[] }): [[number, number], [number, number]] | null {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity
   const walk = (c: unknown) => {
     if (Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number') {

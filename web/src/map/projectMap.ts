@@ -4,7 +4,7 @@
 import type { ExpressionSpecification, GeoJSONSource, MapMouseEvent } from 'maplibre-gl'
 import { maplibregl, addCounty, bounds, type MlMap } from './base'
 import { LIGHT_COLORS, TIER_RADIUS, LIGHTS, TIERS } from '../enums'
-import type { CountyCollection, PointCollection, PointProps, TownCollection, TownProps } from '../types'
+import type { CountyCollection, MapPoint, MapPointProps, PointCollection, PointGeometry, TownCollection, TownProps } from '../api/types'
 
 export type Measure = 'count' | 'investment' | 'laggards'
 export const MEASURES: readonly Measure[] = ['count', 'investment', 'laggards']
@@ -43,9 +43,9 @@ export function scaleTowns(
  * Points that share a position (projects placed at their town seat) are spread on a small
  * sunflower around it so that each can be clicked; the popup says the location is the seat.
  */
-export function spreadDuplicates(points: PointCollection): PointCollection {
+export function spreadDuplicates<F extends { geometry: PointGeometry }>(features: readonly F[]): F[] {
   const groups = new Map<string, number>()
-  const features = points.features.map((f) => {
+  return features.map((f) => {
     const [lon, lat] = f.geometry.coordinates
     const key = `${lon.toFixed(6)},${lat.toFixed(6)}`
     const i = groups.get(key) ?? 0
@@ -55,10 +55,9 @@ export function spreadDuplicates(points: PointCollection): PointCollection {
     const a = i * 2.399963
     return {
       ...f,
-      geometry: { type: 'Point' as const, coordinates: [lon + (r * Math.cos(a)) / Math.cos((lat * Math.PI) / 180), lat + r * Math.sin(a)] as [number, number] },
+      geometry: { ...f.geometry, coordinates: [lon + (r * Math.cos(a)) / Math.cos((lat * Math.PI) / 180), lat + r * Math.sin(a)] },
     }
   })
-  return { ...points, features }
 }
 
 const LIGHT_COLOR_EXPR = [
@@ -73,13 +72,15 @@ const TIER_RADIUS_EXPR = [
 ] as unknown as ExpressionSpecification
 
 export interface ProjectMapEvents {
-  onPoint: (p: PointProps, lngLat: [number, number]) => void
+  onPoint: (p: MapPointProps, lngLat: [number, number]) => void
   onTown: (code: string | null) => void
 }
 
 export class ProjectMap {
   readonly map: MlMap
   private markers = new Map<string, { marker: maplibregl.Marker; el: HTMLElement; props: TownProps }>()
+  /** The points drawn, by project id: a click answers with the properties as the API sent them. */
+  private points = new Map<number, MapPointProps>()
   private labelFrame = 0
   private events: ProjectMapEvents
 
@@ -167,12 +168,12 @@ export class ProjectMap {
     const map = this.map
     const hit = map.queryRenderedFeatures(e.point, { layers: ['points', 'clusters'] })
     const point = hit.find((f) => f.layer.id === 'points')
-    if (point) {
-      const raw = point.properties as Record<string, unknown>
-      // GeoJSON sources hand nested properties back as JSON strings.
-      const reasons = typeof raw.reasons === 'string' ? JSON.parse(raw.reasons as string) : (raw.reasons ?? [])
+    // The rendered feature's properties went through the GeoJSON source (nested values come back
+    // as JSON strings): the popup gets the point as loaded instead.
+    const p = point ? this.points.get(Number(point.properties.id)) : undefined
+    if (point && p) {
       const coords = (point.geometry as GeoJSON.Point).coordinates as [number, number]
-      this.events.onPoint({ ...(raw as unknown as PointProps), reasons }, coords)
+      this.events.onPoint(p, coords)
       return
     }
     const cluster = hit.find((f) => f.layer.id === 'clusters')
@@ -220,7 +221,10 @@ export class ProjectMap {
   }
 
   setPoints(fc: PointCollection) {
-    ;(this.map.getSource('projects') as GeoJSONSource).setData(spreadDuplicates(fc) as unknown as GeoJSON.FeatureCollection)
+    const features: readonly MapPoint[] = fc.features
+    this.points = new Map(features.map((f) => [f.properties.id, f.properties]))
+    const data = { ...fc, features: spreadDuplicates(features) }
+    ;(this.map.getSource('projects') as GeoJSONSource).setData(data as unknown as GeoJSON.FeatureCollection)
   }
 
   select(code: string | null) {
